@@ -1,0 +1,67 @@
+package dev.integrationhub.connection.rest;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import dev.integrationhub.auth.CurrentUser;
+import dev.integrationhub.connection.service.ConnectionService;
+import dev.integrationhub.error.ProblemException;
+
+/** The caller's own connections. Another user's connection answers 404, exactly like one that does not exist. */
+@Path("/api/integrations")
+@Produces(MediaType.APPLICATION_JSON)
+public class ConnectionResource {
+
+    private final ConnectionService service;
+    private final CurrentUser user;
+
+    ConnectionResource(ConnectionService service, CurrentUser user) {
+        this.service = service;
+        this.user = user;
+    }
+
+    @GET
+    @Operation(summary = "The caller's connections, oldest first. Never contains a token.")
+    public List<ConnectionView> list() {
+        return service.list(user.id()).stream().map(ConnectionView::of).toList();
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "One of the caller's connections.")
+    public ConnectionView get(@PathParam("id") String id) {
+        return ConnectionView.of(service.get(user.id(), parseId(id)));
+    }
+
+    @PATCH
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Replace the user-editable metadata of one of the caller's connections.")
+    public ConnectionView patch(@PathParam("id") String id, @NotNull @Valid MetadataPatch body) {
+        return ConnectionView.of(service.updateMetadata(user.id(), parseId(id), body.metadata().defaultChatId()));
+    }
+
+    /** Connection ids are UUIDs; anything else is the caller's mistake (400), not an absent resource. */
+    private static UUID parseId(String id) {
+        try {
+            if (id.length() == 36) {
+                return UUID.fromString(id);
+            }
+        } catch (IllegalArgumentException e) {
+            // answered below
+        }
+        throw ProblemException.badRequest("invalid_connection_id", "A connection id is a UUID.");
+    }
+}

@@ -1,0 +1,56 @@
+package dev.integrationhub.token;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.integrationhub.connection.Connection;
+
+/**
+ * Puts a grant's tokens into a connection and takes them out again, always through {@link SecretCipher}: the
+ * entity only ever holds ciphertext, bound to its id and the token kind.
+ */
+@ApplicationScoped
+public class GrantTokens {
+
+    static final String ACCESS_TOKEN = "integration_tokens.access_token";
+    static final String REFRESH_TOKEN = "integration_tokens.refresh_token";
+
+    private final SecretCipher cipher;
+
+    GrantTokens(SecretCipher cipher) {
+        this.cipher = cipher;
+    }
+
+    /**
+     * Stores a grant's tokens. A {@code null} refresh token keeps the stored one: providers often answer a
+     * refresh without a new refresh token, and the old one stays valid.
+     */
+    public void store(Connection connection, String accessToken, String refreshToken, Instant expiresAt) {
+        connection.accessTokenCiphertext = cipher.encryptString(accessToken, access(connection));
+        if (refreshToken != null) {
+            connection.refreshTokenCiphertext = cipher.encryptString(refreshToken, refresh(connection));
+        }
+        connection.tokenExpiresAt = expiresAt;
+    }
+
+    /** The access token; empty if none is stored (a revoked connection). */
+    public Optional<String> accessToken(Connection connection) {
+        return Optional.ofNullable(connection.accessTokenCiphertext).map(c -> cipher.decryptString(c, access(connection)));
+    }
+
+    /** The refresh token; empty if none is stored. */
+    public Optional<String> refreshToken(Connection connection) {
+        return Optional.ofNullable(connection.refreshTokenCiphertext)
+                .map(c -> cipher.decryptString(c, refresh(connection)));
+    }
+
+    private static AssociatedData access(Connection connection) {
+        return new AssociatedData(ACCESS_TOKEN, connection.id);
+    }
+
+    private static AssociatedData refresh(Connection connection) {
+        return new AssociatedData(REFRESH_TOKEN, connection.id);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.integrationhub.token;
+
+import java.security.GeneralSecurityException;
+
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.AesGcmParameters;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+
+/**
+ * Reads, makes and rotates Tink JSON keysets of AES-256-GCM keys. Error messages never contain key
+ * material or the keyset text.
+ */
+public final class Keysets {
+
+    static {
+        try {
+            AeadConfig.register();
+        } catch (GeneralSecurityException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private Keysets() {
+    }
+
+    /** A keyset with one fresh AES-256-GCM key. */
+    public static KeysetHandle generate() {
+        try {
+            return KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot generate an AES-256-GCM key", e);
+        }
+    }
+
+    /** The keyset with a fresh AES-256-GCM key added as the new primary; the old keys still decrypt. */
+    public static KeysetHandle rotate(KeysetHandle keyset) {
+        try {
+            KeysetHandle.Builder.Entry entry = KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
+                    .withRandomId();
+            KeysetHandle.Builder builder = KeysetHandle.newBuilder(keyset).addEntry(entry);
+            entry.makePrimary();
+            return builder.build();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot add a key to the keyset", e);
+        }
+    }
+
+    /**
+     * Parses a Tink JSON keyset and checks that every key is AES-256-GCM.
+     *
+     * @throws InvalidKeysetException naming what is wrong, never quoting the input
+     */
+    public static KeysetHandle parse(String json) {
+        KeysetHandle keyset;
+        try {
+            keyset = TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // The parser's message may quote the input, which is a secret: drop it and its cause.
+            throw new InvalidKeysetException("it is not a Tink JSON keyset");
+        }
+        for (int i = 0; i < keyset.size(); i++) {
+            if (!(keyset.getAt(i).getKey().getParameters() instanceof AesGcmParameters aesGcm)
+                    || aesGcm.getKeySizeBytes() != 32) {
+                throw new InvalidKeysetException("key " + keyset.getAt(i).getId() + " is not an AES-256-GCM key");
+            }
+        }
+        return keyset;
+    }
+
+    /** The keyset as Tink JSON, key material included. */
+    public static String toJson(KeysetHandle keyset) {
+        try {
+            return TinkJsonProtoKeysetFormat.serializeKeyset(keyset, InsecureSecretKeyAccess.get());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot serialize the keyset", e);
+        }
+    }
+
+    /** A keyset that cannot be used; the message says why without quoting it. */
+    public static final class InvalidKeysetException extends RuntimeException {
+
+        InvalidKeysetException(String reason) {
+            super(reason);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.integrationhub.testsupport;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import dev.integrationhub.connection.Connection;
+import dev.integrationhub.connection.ConnectionRepository;
+import dev.integrationhub.token.GrantTokens;
+
+/** Creates connections the way the hub stores them: through the repository, with encrypted tokens. */
+@ApplicationScoped
+public class ConnectionFixtures {
+
+    private final ConnectionRepository connections;
+    private final GrantTokens tokens;
+
+    ConnectionFixtures(ConnectionRepository connections, GrantTokens tokens) {
+        this.connections = connections;
+        this.tokens = tokens;
+    }
+
+    /** A unique user id, so tests never see each other's rows. */
+    public static String newUser(String name) {
+        return name + "-" + UUID.randomUUID();
+    }
+
+    @Transactional
+    public Connection create(String userId, String integrationType, String email, String accessToken,
+            String refreshToken) {
+        Connection connection = Connection.newFor(userId, integrationType, "google", "sub-" + UUID.randomUUID());
+        connection.accountEmail = email;
+        connection.grantedScopes = List.of("openid", "email", "https://www.googleapis.com/auth/gmail.send");
+        tokens.store(connection, accessToken, refreshToken, Instant.now().plus(1, ChronoUnit.HOURS));
+        connections.persist(connection);
+        return connection;
+    }
+
+    @Transactional
+    public Connection find(UUID id) {
+        return connections.findById(id);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.integrationhub.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import dev.integrationhub.testsupport.ConnectionFixtures;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Tokens in the database are ciphertext bound to their row, as a database reader would find them. */
+@QuarkusTest
+class GrantStorageTest {
+
+    @Inject
+    ConnectionFixtures fixtures;
+
+    @Inject
+    GrantTokens tokens;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Test
+    void theDatabaseHoldsNoPlaintextToken() throws SQLException {
+        String access = "ya29.plaintext-access-" + UUID.randomUUID();
+        String refresh = "1//plaintext-refresh-" + UUID.randomUUID();
+        var connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "a@example.com", access, refresh);
+
+        try (Connection db = dataSource.getConnection();
+                PreparedStatement query = db.prepareStatement("SELECT * FROM integration_tokens WHERE id = ?")) {
+            query.setObject(1, connection.id);
+            try (ResultSet row = query.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                for (int column = 1; column <= row.getMetaData().getColumnCount(); column++) {
+                    byte[] value = row.getBytes(column);
+                    String text = value == null ? "" : new String(value, StandardCharsets.ISO_8859_1);
+                    assertThat(text).as(row.getMetaData().getColumnName(column)).doesNotContain(access, refresh,
+                            "plaintext");
+                }
+            }
+        }
+
+        var stored = fixtures.find(connection.id);
+        assertThat(tokens.accessToken(stored)).contains(access);
+        assertThat(tokens.refreshToken(stored)).contains(refresh);
+    }
+
+    @Test
+    void aCiphertextCopiedToAnotherRowDoesNotDecrypt() throws SQLException {
+        var victim = fixtures.create(ConnectionFixtures.newUser("victim"), "gmail", "v@example.com", "victim-access",
+                "victim-refresh");
+        var attacker = fixtures.create(ConnectionFixtures.newUser("attacker"), "gmail", "x@example.com",
+                "attacker-access", "attacker-refresh");
+
+        try (Connection db = dataSource.getConnection();
+                PreparedStatement copy = db.prepareStatement(
+                        "UPDATE integration_tokens SET access_token_ciphertext = v.access_token_ciphertext,"
+                                + " refresh_token_ciphertext = v.access_token_ciphertext"
+                                + " FROM integration_tokens v WHERE v.id = ? AND integration_tokens.id = ?")) {
+            copy.setObject(1, victim.id);
+            copy.setObject(2, attacker.id);
+            assertThat(copy.executeUpdate()).isEqualTo(1);
+        }
+
+        var tampered = fixtures.find(attacker.id);
+        assertThatThrownBy(() -> tokens.accessToken(tampered)).isInstanceOf(DecryptionFailedException.class)
+                .hasMessageNotContaining("victim-access");
+        assertThatThrownBy(() -> tokens.refreshToken(tampered)).as("an access token used as a refresh token")
+                .isInstanceOf(DecryptionFailedException.class);
+        assertThat(tokens.accessToken(fixtures.find(victim.id))).contains("victim-access");
+    }
+
+    @Test
+    void storingWithoutARefreshTokenKeepsTheStoredOne() {
+        var connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "a@example.com", "access-1",
+                "refresh-1");
+        tokens.store(connection, "access-2", null, connection.tokenExpiresAt.plusSeconds(3600));
+
+        assertThat(tokens.accessToken(connection)).contains("access-2");
+        assertThat(tokens.refreshToken(connection)).contains("refresh-1");
+    }
+}
