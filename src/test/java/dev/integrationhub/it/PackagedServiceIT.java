@@ -1,0 +1,179 @@
+package dev.integrationhub.it;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import dev.integrationhub.testsupport.Tokens;
+import dev.integrationhub.token.Keysets;
+import io.smallrye.jwt.build.Jwt;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * The packaged jar in the {@code prod} profile: it starts only when configured, never prints a secret, uses
+ * a real PostgreSQL and accepts only tokens of the configured identity provider.
+ */
+class PackagedServiceIT {
+
+    private static final Duration START = Duration.ofSeconds(60);
+
+    /** A real PostgreSQL server (the embedded binaries the dev mode uses, here only as a server to talk to). */
+    private static EmbeddedPostgres postgres;
+    /** The platform's identity provider: OIDC discovery and JWKS. */
+    private static WireMockServer identityProvider;
+    private static KeyPair identityProviderKey;
+
+    @BeforeAll
+    static void startDependencies() throws IOException {
+        postgres = EmbeddedPostgres.builder().start();
+        identityProviderKey = Tokens.newRsaKeyPair();
+        identityProvider = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        identityProvider.start();
+        String issuer = issuer();
+        identityProvider.stubFor(get(urlEqualTo("/realms/platform/.well-known/openid-configuration"))
+                .willReturn(okJson("{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer
+                        + "/protocol/openid-connect/certs\","
+                        + "\"authorization_endpoint\":\"" + issuer + "/auth\",\"token_endpoint\":\"" + issuer + "/token\","
+                        + "\"id_token_signing_alg_values_supported\":[\"RS256\"]}")));
+        RSAPublicKey publicKey = (RSAPublicKey) identityProviderKey.getPublic();
+        Base64.Encoder base64url = Base64.getUrlEncoder().withoutPadding();
+        identityProvider.stubFor(get(urlEqualTo("/realms/platform/protocol/openid-connect/certs"))
+                .willReturn(okJson("{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"idp-1\",\"use\":\"sig\",\"alg\":\"RS256\","
+                        + "\"n\":\"" + base64url.encodeToString(unsigned(publicKey.getModulus().toByteArray())) + "\","
+                        + "\"e\":\"" + base64url.encodeToString(unsigned(publicKey.getPublicExponent().toByteArray()))
+                        + "\"}]}")));
+    }
+
+    @AfterAll
+    static void stopDependencies() throws IOException {
+        if (identityProvider != null) {
+            identityProvider.stop();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    void servesOnARealDatabaseAndAcceptsOnlyTheIdentityProvidersTokens() throws Exception {
+        String keyset = Keysets.toJson(Keysets.generate());
+        Map<String, String> environment = complete();
+        environment.put("HUB_CRYPTO_KEYSET", keyset);
+        try (PackagedService service = PackagedService.start(environment)) {
+            service.awaitReady(START);
+
+            assertThat(service.get("/q/health/ready", Map.of()).body()).contains("\"UP\"", "Database connections");
+
+            String platformToken = Jwt.issuer(issuer()).subject("carol").expiresIn(Duration.ofMinutes(5)).jws()
+                    .keyId("idp-1").sign(identityProviderKey.getPrivate());
+            var listed = service.get("/api/integrations", Map.of("Authorization", "Bearer " + platformToken));
+            assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+            assertThat(listed.body()).isEqualTo("[]");
+
+            var devToken = service.get("/api/integrations", Map.of("Authorization", "Bearer " + Tokens.forUser("carol")));
+            assertThat(devToken.statusCode()).as("a dev-minted token in prod").isEqualTo(401);
+            assertThat(devToken.headers().firstValue("Content-Type")).contains("application/problem+json");
+
+            String keyMaterial = keyset.replaceAll("(?s).*\"value\":\"([^\"]+)\".*", "$1");
+            assertThat(keyMaterial).hasSizeGreaterThan(40);
+            assertThat(service.output()).doesNotContain(keyMaterial, platformToken);
+        }
+    }
+
+    @Test
+    void refusesToStartWithoutADatabase() throws Exception {
+        Map<String, String> environment = complete();
+        environment.remove("QUARKUS_DATASOURCE_JDBC_URL");
+        try (PackagedService service = PackagedService.start(environment)) {
+            assertThat(service.awaitExit(START)).isNotZero();
+            assertThat(service.messages()).anySatisfy(line -> assertThat(line).contains("quarkus.datasource.jdbc.url"));
+        }
+    }
+
+    @Test
+    void refusesToStartWithoutAKeysetNamingIt() throws Exception {
+        Map<String, String> environment = complete();
+        environment.remove("HUB_CRYPTO_KEYSET");
+        try (PackagedService service = PackagedService.start(environment)) {
+            assertThat(service.awaitExit(START)).isNotZero();
+            assertThat(service.messages()).anySatisfy(line -> assertThat(line).contains("hub.crypto.keyset",
+                    "HUB_CRYPTO_KEYSET", "is not set"));
+        }
+    }
+
+    @Test
+    void refusesAMalformedKeysetWithoutPrintingIt() throws Exception {
+        Map<String, String> environment = complete();
+        String secretLooking = "{\"primaryKeyId\":7,\"key\":[{\"keyData\":{\"value\":\"R2lEOG5mc2tJbnA4ZDdHbEhQb0\"}}]}";
+        environment.put("HUB_CRYPTO_KEYSET", secretLooking);
+        try (PackagedService service = PackagedService.start(environment)) {
+            assertThat(service.awaitExit(START)).isNotZero();
+            assertThat(service.messages()).anySatisfy(line -> assertThat(line).contains("hub.crypto.keyset", "invalid"));
+            assertThat(service.output()).doesNotContain("R2lEOG5mc2tJbnA4ZDdHbEhQb0");
+        }
+    }
+
+    @Test
+    void refusesMalformedUrlsNamingTheKeys() throws Exception {
+        Map<String, String> environment = complete();
+        environment.put("HUB_PUBLIC_URL", "hub.example.com/");
+        environment.put("HUB_FRONTEND_URL", "https://app.example.com/settings");
+        try (PackagedService service = PackagedService.start(environment)) {
+            assertThat(service.awaitExit(START)).isNotZero();
+            assertThat(service.messages()).anySatisfy(line -> assertThat(line).contains("hub.public-url"))
+                    .anySatisfy(line -> assertThat(line).contains("hub.frontend-url"));
+        }
+    }
+
+    @Test
+    void refusesToTrustTheDevSigningKey() throws Exception {
+        Map<String, String> environment = complete();
+        environment.remove("QUARKUS_OIDC_AUTH_SERVER_URL");
+        environment.put("QUARKUS_OIDC_PUBLIC_KEY", Files.readString(Path.of("dev/dev-signing-key.pub.pem"))
+                .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
+        try (PackagedService service = PackagedService.start(environment)) {
+            assertThat(service.awaitExit(START)).isNotZero();
+            assertThat(service.messages()).anySatisfy(line -> assertThat(line).contains("dev-only signing key"));
+        }
+    }
+
+    /** Everything a production start needs, as environment variables. */
+    private static Map<String, String> complete() {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("HUB_PUBLIC_URL", "https://hub.example.com");
+        environment.put("HUB_FRONTEND_URL", "https://app.example.com");
+        environment.put("HUB_CRYPTO_KEYSET", Keysets.toJson(Keysets.generate()));
+        environment.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.getJdbcUrl("postgres", "postgres"));
+        environment.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
+        environment.put("QUARKUS_DATASOURCE_PASSWORD", "unused-with-trust-auth");
+        environment.put("QUARKUS_OIDC_AUTH_SERVER_URL", issuer());
+        return environment;
+    }
+
+    private static String issuer() {
+        return identityProvider.baseUrl() + "/realms/platform";
+    }
+
+    /** A big-endian two's-complement number without its sign byte, as JWK wants it. */
+    private static byte[] unsigned(byte[] bytes) {
+        return bytes.length > 1 && bytes[0] == 0 ? java.util.Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
+    }
+}
