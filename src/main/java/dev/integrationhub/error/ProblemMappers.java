@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -45,8 +46,14 @@ public class ProblemMappers {
         int status = e.getResponse().getStatus();
         Problem problem = switch (status) {
             // The JSON reader reports unparsable bodies as a 400 caused by the parser's exception.
-            case 400 -> e.getCause() instanceof JsonProcessingException ? malformedJsonProblem()
-                    : Problem.of(400, "bad_request", "Bad request", "The request is malformed.");
+            case 400 -> {
+                if (causedBy(e, StreamConstraintsException.class)) {
+                    yield Problem.of(400, "json_too_large", "JSON too large",
+                            "The request JSON is nested too deeply or holds a string or number that is too long.");
+                }
+                yield causedBy(e, JsonProcessingException.class) ? malformedJsonProblem()
+                        : Problem.of(400, "bad_request", "Bad request", "The request is malformed.");
+            }
             case 401 -> unauthorizedProblem();
             case 403 -> forbiddenProblem();
             case 404 -> Problem.of(404, "not_found", "Not found", "There is no resource at this path.");
@@ -125,6 +132,15 @@ public class ProblemMappers {
     static Problem unauthorizedProblem() {
         return Problem.of(401, "unauthorized", "Unauthorized",
                 "A valid bearer token from the platform's identity provider is required.");
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Problem malformedJsonProblem() {

@@ -88,6 +88,12 @@ class ProblemResponsesTest {
     }
 
     @Test
+    void oversizedJsonWithinTheByteLimitIsABadRequest() {
+        expectProblem(patch("{\"metadata\":{\"default_chat_id\":\"" + "1".repeat(JsonLimits.MAX_STRING_LENGTH + 1) + "\"}}"),
+                400, "json_too_large");
+    }
+
+    @Test
     void anOversizedBodyIsRefusedBeforeItIsRead() {
         String big = "{\"metadata\":{\"default_chat_id\":\"" + "1".repeat(2 * 1024 * 1024) + "\"}}";
         expectProblem(patch(big), 413, "payload_too_large");
