@@ -1,10 +1,18 @@
 package dev.integrationhub.config;
 
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Pattern;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /**
  * All settings of the Integration Hub. Every key can be given as an environment variable
@@ -45,5 +53,114 @@ public interface HubConfig {
          * it, on an ephemeral key.
          */
         Optional<String> keyset();
+    }
+
+    /**
+     * OAuth 2.0 / OpenID Connect authorization servers by name. Google's endpoints are the defaults of
+     * provider {@code google}; any other standards-compliant server is added with these keys alone.
+     */
+    Map<String, Provider> providers();
+
+    /** The OAuth integration types the web app may connect ({@code gmail}, {@code google_drive}, ...). */
+    Map<String, Integration> integrations();
+
+    /** The browser part of a connect flow. */
+    Flow flow();
+
+    /** Calls to providers' endpoints. */
+    ProviderCalls providerCalls();
+
+    /** Background work that must eventually reach a provider (revocation after disconnect). */
+    Outbox outbox();
+
+    interface Provider {
+
+        /** The client id registered at the provider. Without it the provider's integrations cannot be connected. */
+        Optional<String> clientId();
+
+        /** The client secret (a secret). Not needed with {@code client-auth-method=none}. */
+        Optional<String> clientSecret();
+
+        /**
+         * How the client authenticates at the token and revocation endpoints: {@code client_secret_post},
+         * {@code client_secret_basic}, or {@code none} (a public client, protected by PKCE alone).
+         */
+        @WithDefault("client_secret_post")
+        @Pattern(regexp = "client_secret_post|client_secret_basic|none")
+        String clientAuthMethod();
+
+        /** The authorization endpoint the browser is sent to. */
+        URI authorizationUri();
+
+        /** The token endpoint that exchanges the code and refreshes grants. */
+        URI tokenUri();
+
+        /** The RFC 7009 revocation endpoint; without one, disconnect only destroys the local grant. */
+        Optional<URI> revocationUri();
+
+        /** The OIDC userinfo endpoint, which names the connected account ({@code sub}, {@code email}). */
+        URI userinfoUri();
+
+        /** Scopes added to every request to learn the account, e.g. {@code openid,email}. */
+        @WithDefault("openid,email")
+        List<String> identityScopes();
+
+        /**
+         * Extra query parameters of the authorization request (Google: {@code access_type=offline},
+         * {@code prompt=consent}, {@code include_granted_scopes=true}).
+         */
+        Map<String, String> authorizationParams();
+    }
+
+    interface Integration {
+
+        /** The name of the provider in {@code hub.providers}. */
+        String provider();
+
+        /** The scopes the integration needs; a grant without all of them is not stored. */
+        @NotEmpty
+        List<String> scopes();
+    }
+
+    interface Flow {
+
+        /** How long a started connect flow may take to come back; at most 10 minutes. */
+        @WithDefault("10m")
+        Duration ttl();
+
+        /**
+         * Paths of the web app that a flow may return to ({@code return_to}); a path is allowed if it equals
+         * an entry or lies below it.
+         */
+        @WithDefault("/integrations,/settings")
+        List<@Pattern(regexp = "/[A-Za-z0-9/_.~-]*") String> returnToAllowlist();
+    }
+
+    interface ProviderCalls {
+
+        /** The longest a single call to a provider may take before it counts as failed. */
+        @WithDefault("10s")
+        Duration timeout();
+    }
+
+    interface Outbox {
+
+        /** How often due outbox items are attempted. */
+        @WithDefault("15s")
+        Duration interval();
+
+        /** Attempts before an item is given up (and logged). */
+        @WithDefault("12")
+        @Min(1)
+        @Max(100)
+        int maxAttempts();
+
+        /** Backoff before the second attempt; it doubles each time (with full jitter) up to the maximum. */
+        @WithDefault("30s")
+        Duration initialBackoff();
+
+        /** The longest backoff between two attempts. */
+        @WithDefault("1h")
+        Duration maxBackoff();
     }
 }

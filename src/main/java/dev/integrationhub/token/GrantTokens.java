@@ -1,6 +1,6 @@
 package dev.integrationhub.token;
 
-import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,15 +24,23 @@ public class GrantTokens {
     }
 
     /**
-     * Stores a grant's tokens. A {@code null} refresh token keeps the stored one: providers often answer a
-     * refresh without a new refresh token, and the old one stays valid.
+     * Stores a grant's tokens and scopes. A grant without a refresh token keeps the stored one: providers often
+     * answer without a new refresh token, and the old one stays valid.
      */
-    public void store(Connection connection, String accessToken, String refreshToken, Instant expiresAt) {
-        connection.accessTokenCiphertext = cipher.encryptString(accessToken, access(connection));
-        if (refreshToken != null) {
-            connection.refreshTokenCiphertext = cipher.encryptString(refreshToken, refresh(connection));
+    public void store(Connection connection, Grant grant) {
+        connection.accessTokenCiphertext = cipher.encryptString(grant.accessToken(), access(connection));
+        if (grant.refreshToken() != null) {
+            connection.refreshTokenCiphertext = cipher.encryptString(grant.refreshToken(), refresh(connection));
         }
-        connection.tokenExpiresAt = expiresAt;
+        connection.tokenExpiresAt = grant.expiresAt();
+        connection.grantedScopes = List.copyOf(grant.grantedScopes());
+    }
+
+    /** Destroys the stored tokens; the connection can no longer act. */
+    public void destroy(Connection connection) {
+        connection.accessTokenCiphertext = null;
+        connection.refreshTokenCiphertext = null;
+        connection.tokenExpiresAt = null;
     }
 
     /** The access token; empty if none is stored (a revoked connection). */

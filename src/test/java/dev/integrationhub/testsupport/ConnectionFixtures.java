@@ -10,6 +10,7 @@ import jakarta.transaction.Transactional;
 
 import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.ConnectionRepository;
+import dev.integrationhub.token.Grant;
 import dev.integrationhub.token.GrantTokens;
 
 /** Creates connections the way the hub stores them: through the repository, with encrypted tokens. */
@@ -34,8 +35,8 @@ public class ConnectionFixtures {
             String refreshToken) {
         Connection connection = Connection.newFor(userId, integrationType, "google", "sub-" + UUID.randomUUID());
         connection.accountEmail = email;
-        connection.grantedScopes = List.of("openid", "email", "https://www.googleapis.com/auth/gmail.send");
-        tokens.store(connection, accessToken, refreshToken, Instant.now().plus(1, ChronoUnit.HOURS));
+        tokens.store(connection, new Grant(accessToken, refreshToken, Instant.now().plus(1, ChronoUnit.HOURS),
+                List.of("openid", "email", "https://www.googleapis.com/auth/gmail.send")));
         connections.persist(connection);
         return connection;
     }
@@ -43,5 +44,10 @@ public class ConnectionFixtures {
     @Transactional
     public Connection find(UUID id) {
         return connections.findById(id);
+    }
+
+    @Transactional
+    public Connection findByAccount(String userId, String accountSubject) {
+        return connections.find("userId = ?1 and accountSubject = ?2", userId, accountSubject).singleResult();
     }
 }

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -85,7 +86,7 @@ class GrantStorageTest {
     void storingWithoutARefreshTokenKeepsTheStoredOne() {
         var connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "a@example.com", "access-1",
                 "refresh-1");
-        tokens.store(connection, "access-2", null, connection.tokenExpiresAt.plusSeconds(3600));
+        tokens.store(connection, new Grant("access-2", null, connection.tokenExpiresAt.plusSeconds(3600), List.of("openid")));
 
         assertThat(tokens.accessToken(connection)).contains("access-2");
         assertThat(tokens.refreshToken(connection)).contains("refresh-1");

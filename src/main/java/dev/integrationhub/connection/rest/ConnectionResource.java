@@ -6,6 +6,7 @@ import java.util.UUID;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.Path;
@@ -18,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import dev.integrationhub.auth.CurrentUser;
 import dev.integrationhub.connection.service.ConnectionService;
 import dev.integrationhub.error.ProblemException;
+import dev.integrationhub.event.OutboxDispatcher;
 
 /** The caller's own connections. Another user's connection answers 404, exactly like one that does not exist. */
 @Path("/api/integrations")
@@ -25,10 +27,12 @@ import dev.integrationhub.error.ProblemException;
 public class ConnectionResource {
 
     private final ConnectionService service;
+    private final OutboxDispatcher outbox;
     private final CurrentUser user;
 
-    ConnectionResource(ConnectionService service, CurrentUser user) {
+    ConnectionResource(ConnectionService service, OutboxDispatcher outbox, CurrentUser user) {
         this.service = service;
+        this.outbox = outbox;
         this.user = user;
     }
 
@@ -51,6 +55,14 @@ public class ConnectionResource {
     @Operation(summary = "Replace the user-editable metadata of one of the caller's connections.")
     public ConnectionView patch(@PathParam("id") String id, @NotNull @Valid MetadataPatch body) {
         return ConnectionView.of(service.updateMetadata(user.id(), parseId(id), body.metadata().defaultChatId()));
+    }
+
+    @DELETE
+    @Path("{id}")
+    @Operation(summary = "Disconnect: destroy the grant and revoke it at the provider (retried in the background if"
+            + " the provider is down).")
+    public void disconnect(@PathParam("id") String id) {
+        service.disconnect(user.id(), parseId(id)).ifPresent(outbox::deliverNow);
     }
 
     /** Connection ids are UUIDs; anything else is the caller's mistake (400), not an absent resource. */

@@ -1,31 +1,64 @@
 package dev.integrationhub.connection.service;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import org.jboss.logging.Logger;
+
 import dev.integrationhub.audit.AuditLog;
 import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.ConnectionRepository;
+import dev.integrationhub.connection.ConnectionStatus;
 import dev.integrationhub.error.ProblemException;
+import dev.integrationhub.event.Outbox;
+import dev.integrationhub.oauth.Integrations;
+import dev.integrationhub.oauth.ProviderAccount;
+import dev.integrationhub.oauth.service.GrantRevoker;
+import dev.integrationhub.token.DecryptionFailedException;
+import dev.integrationhub.token.Grant;
+import dev.integrationhub.token.GrantTokens;
 
-/** A user's view of their own connections. Another user's connection is treated as absent. */
+/** A user's connections: reading, recording a new grant, changing metadata, disconnecting. */
 @ApplicationScoped
 public class ConnectionService {
+
+    private static final Logger LOG = Logger.getLogger(ConnectionService.class);
 
     /** The metadata key holding the Telegram chat that messages go to when none is given. */
     public static final String DEFAULT_CHAT_ID = "default_chat_id";
 
     private final ConnectionRepository connections;
+    private final GrantTokens tokens;
+    private final Outbox outbox;
     private final AuditLog audit;
+    private final Integrations integrations;
 
-    ConnectionService(ConnectionRepository connections, AuditLog audit) {
+    ConnectionService(ConnectionRepository connections, GrantTokens tokens, Outbox outbox, AuditLog audit,
+            Integrations integrations) {
         this.connections = connections;
+        this.tokens = tokens;
+        this.outbox = outbox;
         this.audit = audit;
+        this.integrations = integrations;
+    }
+
+    /** A grant was stored; {@code created} when the account had no connection before. */
+    public record RecordedGrant(Connection connection, boolean created) {
+    }
+
+    /** A first grant (or one after a disconnect) came without a refresh token, so it could not be kept fresh. */
+    public static class NoRefreshTokenException extends RuntimeException {
+
+        NoRefreshTokenException() {
+            super("The provider issued no refresh token", null, false, false);
+        }
     }
 
     public List<Connection> list(String userId) {
@@ -35,6 +68,38 @@ public class ConnectionService {
     public Connection get(String userId, UUID id) {
         return connections.findOwned(id, userId)
                 .orElseThrow(() -> ProblemException.notFound("You have no connection with this id."));
+    }
+
+    /**
+     * Stores a grant for the user's account: a reconnect replaces the grant of the same account (keeping its
+     * refresh token when the provider sent no new one) and makes it {@code active}; another account becomes
+     * another connection.
+     *
+     * @throws NoRefreshTokenException when there is no refresh token to keep the grant fresh with
+     */
+    @Transactional
+    public RecordedGrant recordGrant(String userId, String integrationType, String provider, ProviderAccount account,
+            Grant grant) {
+        Optional<Connection> existing = connections.findByAccount(userId, integrationType, provider, account.subject());
+        boolean revived = existing.filter(c -> c.status == ConnectionStatus.REVOKED).isPresent();
+        if (grant.refreshToken() == null && (existing.isEmpty() || existing.get().refreshTokenCiphertext == null)) {
+            throw new NoRefreshTokenException();
+        }
+        Connection connection = existing
+                .orElseGet(() -> Connection.newFor(userId, integrationType, provider, account.subject()));
+        tokens.store(connection, grant);
+        if (account.email() != null) {
+            connection.accountEmail = account.email();
+        }
+        connection.status = ConnectionStatus.ACTIVE;
+        connection.lastRefreshedAt = Instant.now();
+        if (existing.isEmpty()) {
+            connections.persist(connection);
+        }
+        boolean created = existing.isEmpty() || revived;
+        audit.record(userId, created ? "connection.connected" : "connection.reconnected", connection.id,
+                Map.of("integration_type", integrationType, "provider", provider, "scopes", connection.grantedScopes));
+        return new RecordedGrant(connection, created);
     }
 
     /**
@@ -57,5 +122,43 @@ public class ConnectionService {
         connection.metadata = metadata;
         audit.record(userId, "connection.metadata_updated", id, Map.of("keys", List.of(DEFAULT_CHAT_ID)));
         return connection;
+    }
+
+    /**
+     * Disconnects: destroys the stored tokens, marks the connection {@code revoked} and, in the same
+     * transaction, queues the revocation at the provider. The revocation is skipped while another live
+     * connection of the user holds the same provider account, because revoking one token of a Google account
+     * revokes the whole grant of this client, and with it that connection.
+     *
+     * @return the queued revocation, to be attempted at once
+     */
+    @Transactional
+    public Optional<UUID> disconnect(String userId, UUID id) {
+        Connection connection = get(userId, id);
+        boolean providerRevokes = integrations.provider(connection.provider)
+                .flatMap(provider -> provider.config().revocationUri()).isPresent();
+        Optional<UUID> revocation = Optional.empty();
+        if (providerRevokes && !connections.hasLiveSibling(connection)) {
+            revocation = revocationOf(connection);
+        }
+        tokens.destroy(connection);
+        connection.status = ConnectionStatus.REVOKED;
+        audit.record(userId, "connection.disconnected", id,
+                Map.of("provider_revocation", revocation.isPresent() ? "queued" : "skipped"));
+        return revocation;
+    }
+
+    private Optional<UUID> revocationOf(Connection connection) {
+        try {
+            Optional<String> refresh = tokens.refreshToken(connection);
+            String hint = refresh.isPresent() ? "refresh_token" : "access_token";
+            Optional<String> token = refresh.isPresent() ? refresh : tokens.accessToken(connection);
+            return token.map(t -> outbox.enqueue(GrantRevoker.KIND, connection.id,
+                    GrantRevoker.payload(connection.provider, hint), Optional.of(t)));
+        } catch (DecryptionFailedException e) {
+            LOG.warnf("Connection %s: stored tokens cannot be decrypted; disconnecting without provider revocation",
+                    connection.id);
+            return Optional.empty();
+        }
     }
 }

@@ -1,0 +1,25 @@
+package dev.integrationhub.event;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The hub's one retry delay: exponential backoff with full jitter (a random delay between zero and
+ * {@code initial × 2^(attempt-1)}, capped), never shorter than what the other side asked for with
+ * {@code Retry-After}.
+ */
+public record Backoff(Duration initial, Duration max) {
+
+    /**
+     * The delay before the next attempt.
+     *
+     * @param failedAttempts attempts made so far (at least 1)
+     */
+    public Duration next(int failedAttempts, Optional<Duration> retryAfter) {
+        long ceiling = initial.toMillis() << Math.min(Math.max(failedAttempts - 1, 0), 30);
+        long capped = Math.max(1, Math.min(ceiling, max.toMillis()));
+        Duration delay = Duration.ofMillis(ThreadLocalRandom.current().nextLong(capped + 1));
+        return retryAfter.filter(asked -> asked.compareTo(delay) > 0).orElse(delay);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.integrationhub.event;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+
+import org.jboss.logging.Logger;
+
+import dev.integrationhub.config.HubConfig;
+import dev.integrationhub.token.DecryptionFailedException;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Attempts due outbox items: at once after the change that wrote them ({@link #deliverNow}), then on a
+ * schedule with {@link Backoff} until delivered or {@code hub.outbox.max-attempts} is reached.
+ */
+@ApplicationScoped
+public class OutboxDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(OutboxDispatcher.class);
+    private static final int BATCH = 20;
+
+    private final Outbox outbox;
+    private final Map<String, OutboxHandler> handlers;
+    private final Backoff backoff;
+    private final int maxAttempts;
+
+    OutboxDispatcher(Outbox outbox, Instance<OutboxHandler> handlers, HubConfig config) {
+        this.outbox = outbox;
+        this.handlers = handlers.stream().collect(Collectors.toMap(OutboxHandler::kind, Function.identity()));
+        this.backoff = new Backoff(config.outbox().initialBackoff(), config.outbox().maxBackoff());
+        this.maxAttempts = config.outbox().maxAttempts();
+    }
+
+    /** Makes the first attempt of an item just written, if no other replica has claimed it. */
+    public void deliverNow(UUID itemId) {
+        outbox.claim(Optional.of(itemId), 1).forEach(this::attempt);
+    }
+
+    @Scheduled(every = "${hub.outbox.interval}", delayed = "${hub.outbox.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void deliverDue() {
+        List<OutboxItem> claimed;
+        do {
+            claimed = outbox.claim(Optional.empty(), BATCH);
+            claimed.forEach(this::attempt);
+        } while (claimed.size() == BATCH);
+    }
+
+    private void attempt(OutboxItem item) {
+        int attempts = item.attempts + 1;
+        OutboxHandler handler = handlers.get(item.kind);
+        if (handler == null) {
+            giveUp(item, "no handler for kind " + item.kind);
+            return;
+        }
+        try {
+            handler.deliver(item, outbox.secret(item));
+            outbox.delivered(item.id);
+        } catch (OutboxHandler.DeliveryFailedException e) {
+            if (!e.retryable() || attempts >= maxAttempts) {
+                giveUp(item, e.getMessage());
+            } else {
+                Instant next = Instant.now().plus(backoff.next(attempts, e.retryAfter()));
+                outbox.retryLater(item.id, attempts, next, e.getMessage());
+                LOG.infof("Outbox item %s (%s) attempt %d failed, next at %s: %s", item.id, item.kind, attempts, next,
+                        e.getMessage());
+            }
+        } catch (DecryptionFailedException e) {
+            giveUp(item, "its secret cannot be decrypted");
+        }
+    }
+
+    private void giveUp(OutboxItem item, String reason) {
+        outbox.gaveUp(item.id, reason);
+        LOG.warnf("Outbox item %s (%s, connection %s) given up after %d attempts: %s", item.id, item.kind,
+                item.connectionId, item.attempts + 1, reason);
+    }
+}

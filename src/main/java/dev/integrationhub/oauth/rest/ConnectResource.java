@@ -1,0 +1,95 @@
+package dev.integrationhub.oauth.rest;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import dev.integrationhub.auth.CurrentUser;
+import dev.integrationhub.config.HubConfig;
+import dev.integrationhub.oauth.OAuthFlow;
+import dev.integrationhub.oauth.service.ConnectFlowService;
+import dev.integrationhub.oauth.service.ConnectFlowService.CallbackOutcome;
+import dev.integrationhub.oauth.service.ConnectFlowService.Connected;
+import dev.integrationhub.oauth.service.ConnectFlowService.Failed;
+import dev.integrationhub.oauth.service.FlowStore;
+
+/**
+ * The connect flow over HTTP. {@code connect} is called by the web app with the user's bearer token;
+ * {@code authorize} and {@code callback} are browser navigations (no bearer token), protected by the flow's
+ * one-time handle, state and browser-binding cookie instead.
+ */
+@Path("/api/integrations")
+public class ConnectResource {
+
+    private final ConnectFlowService flows;
+    private final BrowserResponses browser;
+    private final CurrentUser user;
+    private final HubConfig config;
+
+    ConnectResource(ConnectFlowService flows, BrowserResponses browser, CurrentUser user, HubConfig config) {
+        this.flows = flows;
+        this.browser = browser;
+        this.user = user;
+        this.config = config;
+    }
+
+    @POST
+    @Path("connect")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Start connecting an account: answers the URL the browser opens next.")
+    public ConnectResponse connect(@NotNull @Valid ConnectRequest request) {
+        ConnectFlowService.StartedConnect started = flows.start(user.id(), request.integrationType(),
+                request.returnTo(), request.display());
+        return new ConnectResponse(started.oauthUrl(), started.expiresAt());
+    }
+
+    @GET
+    @Path("authorize")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "Browser hop: binds the flow to this browser and redirects to the provider.")
+    public Response authorize(@QueryParam("flow") String handle) {
+        return flows.authorize(handle)
+                .map(redirect -> browser.toProvider(redirect.location(), redirect.cookieName(), redirect.cookieValue(),
+                        config.flow().ttl()))
+                .orElseGet(browser::unusableLink);
+    }
+
+    @GET
+    @Path("callback")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "The registered redirect URI: finishes the flow and returns the browser to the web app.")
+    public Response callback(@QueryParam("state") String state, @QueryParam("code") String code,
+            @QueryParam("error") String error, @Context HttpHeaders headers) {
+        Map<String, String> cookies = new HashMap<>();
+        headers.getCookies().forEach((name, cookie) -> cookies.put(name, cookie.getValue()));
+        CallbackOutcome outcome = flows.callback(state, code, error, cookies);
+        OAuthFlow flow = outcome.flow().orElse(null);
+        boolean popup = flow != null && flow.isPopup();
+        String returnTo = flow == null ? null : flow.returnTo;
+        String type = flow == null ? null : flow.integrationType;
+        String cookie = flow == null ? null : FlowStore.cookieName(flow.id);
+        return switch (outcome) {
+            case Connected connected -> browser.result(popup, returnTo, type, connected.grant().connection().id, null,
+                    List.of(), cookie);
+            case Failed failed -> browser.result(popup, returnTo, type, (UUID) null, failed.code(), failed.missingScopes(),
+                    cookie);
+        };
+    }
+}

@@ -1,0 +1,179 @@
+package dev.integrationhub.oauth.service;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.integrationhub.config.HubConfig;
+import dev.integrationhub.connection.service.ConnectionService;
+import dev.integrationhub.connection.service.ConnectionService.RecordedGrant;
+import dev.integrationhub.error.ProblemException;
+import dev.integrationhub.oauth.Integrations;
+import dev.integrationhub.oauth.Integrations.OAuthIntegration;
+import dev.integrationhub.oauth.OAuthFlow;
+import dev.integrationhub.oauth.ProviderAccount;
+import dev.integrationhub.oauth.ProviderCallException;
+import dev.integrationhub.oauth.ProviderClient;
+import dev.integrationhub.oauth.ReturnTo;
+import dev.integrationhub.token.Grant;
+
+/**
+ * The authorization-code flow with PKCE, from {@code POST /connect} to the stored grant. Every way a callback
+ * can fail ends in a stable error code, with nothing stored and a log line without secrets.
+ */
+@ApplicationScoped
+public class ConnectFlowService {
+
+    private static final Logger LOG = Logger.getLogger(ConnectFlowService.class);
+    public static final String CALLBACK_PATH = "/api/integrations/callback";
+    public static final String AUTHORIZE_PATH = "/api/integrations/authorize";
+
+    private final FlowStore flows;
+    private final Integrations integrations;
+    private final ProviderClient providers;
+    private final ConnectionService connections;
+    private final HubConfig config;
+
+    ConnectFlowService(FlowStore flows, Integrations integrations, ProviderClient providers,
+            ConnectionService connections, HubConfig config) {
+        this.flows = flows;
+        this.integrations = integrations;
+        this.providers = providers;
+        this.connections = connections;
+        this.config = config;
+    }
+
+    /** What {@code POST /connect} answers. */
+    public record StartedConnect(URI oauthUrl, Instant expiresAt) {
+    }
+
+    /** Where {@code /authorize} sends the browser, and the cookie that binds the flow to it. */
+    public record ProviderRedirect(URI location, String cookieName, String cookieValue) {
+    }
+
+    /** How a callback ended. */
+    public sealed interface CallbackOutcome {
+
+        /** The flow, if the state named one: it says how to answer (redirect or popup) and where to. */
+        Optional<OAuthFlow> flow();
+    }
+
+    public record Connected(Optional<OAuthFlow> flow, RecordedGrant grant) implements CallbackOutcome {
+    }
+
+    /**
+     * @param missingScopes the required scopes the user did not grant, for {@code missing_scope}
+     */
+    public record Failed(Optional<OAuthFlow> flow, String code, List<String> missingScopes) implements CallbackOutcome {
+    }
+
+    public StartedConnect start(String userId, String integrationType, String returnTo, String display) {
+        OAuthIntegration integration = integrations.find(integrationType)
+                .orElseThrow(() -> ProblemException.badRequest("unknown_integration_type",
+                        "integration_type must be one of " + integrations.types() + "."));
+        String path = ReturnTo.validate(returnTo, config.flow().returnToAllowlist())
+                .orElseThrow(() -> ProblemException.badRequest("invalid_return_to",
+                        "return_to must be a relative path of the web app under one of "
+                                + config.flow().returnToAllowlist() + "."));
+        if (!integration.provider().isClientConfigured()) {
+            throw new ProblemException(503, "provider_not_configured", "Provider not configured",
+                    "The " + integration.provider().name() + " OAuth client of this hub is not configured.");
+        }
+        FlowStore.StartedFlow flow = flows.start(userId, integrationType, integration.provider().name(), path,
+                display == null ? "redirect" : display);
+        URI oauthUrl = URI.create(config.publicUrl() + AUTHORIZE_PATH + "?flow=" + flow.handle());
+        return new StartedConnect(oauthUrl, flow.expiresAt());
+    }
+
+    /** The provider's authorization URL for a flow handle; empty if the handle cannot be used (any more). */
+    public Optional<ProviderRedirect> authorize(String handle) {
+        return flows.authorize(handle).map(authorized -> {
+            OAuthFlow flow = authorized.flow();
+            OAuthIntegration integration = integrations.find(flow.integrationType).orElseThrow();
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("response_type", "code");
+            query.put("client_id", integration.provider().config().clientId().orElseThrow());
+            query.put("redirect_uri", redirectUri().toString());
+            query.put("scope", String.join(" ", integration.requestedScopes()));
+            query.put("state", authorized.state());
+            query.put("code_challenge", authorized.pkceChallenge());
+            query.put("code_challenge_method", "S256");
+            integration.provider().config().authorizationParams().forEach(query::putIfAbsent);
+            URI endpoint = integration.provider().config().authorizationUri();
+            String separator = endpoint.getRawQuery() == null ? "?" : "&";
+            URI location = URI.create(endpoint + separator + query.entrySet().stream()
+                    .map(e -> encode(e.getKey()) + "=" + encode(e.getValue())).collect(Collectors.joining("&")));
+            return new ProviderRedirect(location, FlowStore.cookieName(flow.id), authorized.binding());
+        });
+    }
+
+    /** Finishes a flow: checks state and browser, exchanges the code, checks scopes, stores the grant. */
+    public CallbackOutcome callback(String state, String code, String providerError, Map<String, String> cookies) {
+        FlowStore.Claim claim = flows.claim(state, cookies);
+        if (claim instanceof FlowStore.Rejected rejected) {
+            return fail(rejected.flow(), rejected.code(), List.of());
+        }
+        FlowStore.Claimed claimed = (FlowStore.Claimed) claim;
+        OAuthFlow flow = claimed.flow();
+        Optional<OAuthFlow> known = Optional.of(flow);
+        if (providerError != null) {
+            return fail(known, "access_denied".equals(providerError) ? "access_denied" : "provider_error", List.of());
+        }
+        if (code == null || code.isBlank() || code.length() > 2048) {
+            return fail(known, "code_missing", List.of());
+        }
+        OAuthIntegration integration = integrations.find(flow.integrationType).orElseThrow();
+        try {
+            Grant grant = providers.exchangeCode(integration.provider(), code, claimed.pkceVerifier(), redirectUri(),
+                    integration.requestedScopes());
+            List<String> missing = integration.requiredScopes().stream().filter(s -> !grant.grantedScopes().contains(s))
+                    .toList();
+            if (!missing.isEmpty()) {
+                return fail(known, "missing_scope", missing);
+            }
+            ProviderAccount account = providers.userinfo(integration.provider(), grant.accessToken());
+            RecordedGrant recorded = connections.recordGrant(flow.userId, flow.integrationType, flow.provider, account,
+                    grant);
+            LOG.infof("Connect flow %s: %s connection %s for user %s", flow.id,
+                    recorded.created() ? "new" : "renewed", recorded.connection().id, flow.userId);
+            return new Connected(known, recorded);
+        } catch (ProviderCallException e) {
+            return fail(known, switch (e.failure()) {
+                case REJECTED -> "token_exchange_failed";
+                case TIMEOUT -> "provider_timeout";
+                case UNAVAILABLE, UNREACHABLE -> "provider_unavailable";
+            }, List.of(), e.getMessage());
+        } catch (ConnectionService.NoRefreshTokenException e) {
+            return fail(known, "no_refresh_token", List.of());
+        }
+    }
+
+    /** The registered redirect URI: exactly the same string in the authorization and the token request. */
+    public URI redirectUri() {
+        return URI.create(config.publicUrl() + CALLBACK_PATH);
+    }
+
+    private static Failed fail(Optional<OAuthFlow> flow, String code, List<String> missingScopes) {
+        return fail(flow, code, missingScopes, null);
+    }
+
+    private static Failed fail(Optional<OAuthFlow> flow, String code, List<String> missingScopes, String cause) {
+        LOG.infof("Connect flow %s failed: %s%s", flow.map(f -> f.id.toString()).orElse("(unknown)"), code,
+                cause == null ? "" : " (" + cause + ")");
+        return new Failed(flow, code, missingScopes);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,384 @@
+package dev.integrationhub.oauth;
+
+import static dev.integrationhub.testsupport.FakeOAuth.DRIVE_FILE;
+import static dev.integrationhub.testsupport.FakeOAuth.GMAIL_READONLY;
+import static dev.integrationhub.testsupport.FakeOAuth.GMAIL_SEND;
+import static dev.integrationhub.testsupport.FakeOAuth.secret;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+
+import dev.integrationhub.connection.Connection;
+import dev.integrationhub.testsupport.Browser;
+import dev.integrationhub.testsupport.ConnectionFixtures;
+import dev.integrationhub.testsupport.FakeOAuth;
+import dev.integrationhub.testsupport.FakeProviders;
+import dev.integrationhub.testsupport.Tokens;
+import dev.integrationhub.token.GrantTokens;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+
+@QuarkusTest
+@QuarkusTestResource(FakeProviders.class)
+class ConnectFlowTest {
+
+    private static final String FRONTEND = "http://localhost:5173";
+
+    @FakeProviders.InjectServer
+    WireMockServer providerServer;
+
+    @Inject
+    ConnectionFixtures fixtures;
+
+    @Inject
+    GrantTokens tokens;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    FakeOAuth google;
+
+    @BeforeEach
+    void stubs() {
+        google = FakeOAuth.google(providerServer);
+    }
+
+    @Test
+    void theBrowserIsSentToTheProviderWithEveryParameterAndABindingCookie() {
+        Browser browser = new Browser(ConnectionFixtures.newUser("alice"));
+        String oauthUrl = browser.connect("gmail", "/settings/integrations", "redirect");
+        assertThat(oauthUrl).startsWith("http://localhost:8080/api/integrations/authorize?flow=");
+
+        Browser.AtProvider atProvider = browser.openOAuthUrl(oauthUrl);
+
+        assertThat(atProvider.location().toString()).startsWith(providerServer.baseUrl() + "/google/o/oauth2/v2/auth?");
+        assertThat(atProvider.query()).containsEntry("response_type", "code")
+                .containsEntry("client_id", FakeProviders.GOOGLE_CLIENT_ID)
+                .containsEntry("redirect_uri", "http://localhost:8080/api/integrations/callback")
+                .containsEntry("code_challenge_method", "S256")
+                .containsEntry("access_type", "offline")
+                .containsEntry("prompt", "consent")
+                .containsEntry("include_granted_scopes", "true");
+        assertThat(atProvider.query().get("scope").split(" ")).containsExactly("openid", "email", GMAIL_SEND,
+                GMAIL_READONLY);
+        assertThat(atProvider.state()).matches("[A-Za-z0-9_-]{43}");
+        assertThat(atProvider.query().get("code_challenge")).matches("[A-Za-z0-9_-]{43}");
+        assertThat(atProvider.setCookie()).startsWith("hub_flow_").contains("; Path=/api/integrations/callback",
+                "; HttpOnly", "; SameSite=Lax", "; Max-Age=600");
+        assertThat(browser.cookies()).hasSize(1);
+    }
+
+    @Test
+    void aConnectedGmailAccountIsStoredEncryptedAndListed() throws SQLException {
+        String user = ConnectionFixtures.newUser("alice");
+        Browser browser = new Browser(user);
+        String code = secret("4/code");
+        String access = secret("ya29.access");
+        String refresh = secret("1//refresh");
+        google.grants(code, access, refresh, List.of("openid", "email", GMAIL_SEND, GMAIL_READONLY));
+        google.account(access, "google-sub-" + UUID.randomUUID(), "alice@gmail.example");
+
+        Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect("gmail", "/settings/integrations", null));
+        ExtractableResponse<Response> back = browser.returnFromProvider(Map.of("code", code, "state", atProvider.state()));
+
+        assertThat(back.statusCode()).isEqualTo(302);
+        assertThat(back.header("Location")).isEqualTo(FRONTEND + "/settings/integrations?success=gmail");
+        assertBrowserSafeHeaders(back);
+        assertThat(back.header("Set-Cookie")).contains("Max-Age=0");
+
+        List<Map<String, String>> exchanges = google.tokenRequestsFor(code);
+        assertThat(exchanges).hasSize(1);
+        Map<String, String> exchange = exchanges.getFirst();
+        assertThat(exchange).containsEntry("grant_type", "authorization_code")
+                .containsEntry("redirect_uri", "http://localhost:8080/api/integrations/callback")
+                .containsEntry("client_id", FakeProviders.GOOGLE_CLIENT_ID)
+                .containsEntry("client_secret", FakeProviders.GOOGLE_CLIENT_SECRET);
+        assertThat(FlowSecrets.pkceChallenge(exchange.get("code_verifier")))
+                .as("the verifier the provider receives matches the challenge it was shown")
+                .isEqualTo(atProvider.query().get("code_challenge"));
+
+        String id = given().auth().oauth2(Tokens.forUser(user)).when().get("/api/integrations")
+                .then().statusCode(200).body("", hasSize(1))
+                .body("[0].integration_type", equalTo("gmail"))
+                .body("[0].account", equalTo("alice@gmail.example"))
+                .body("[0].status", equalTo("active"))
+                .extract().path("[0].id");
+        Connection stored = fixtures.find(UUID.fromString(id));
+        assertThat(tokens.accessToken(stored)).contains(access);
+        assertThat(tokens.refreshToken(stored)).contains(refresh);
+        assertThat(stored.grantedScopes).contains(GMAIL_SEND, GMAIL_READONLY);
+
+        assertNoPlaintextIn("integration_tokens", "id", stored.id, access, refresh, code, exchange.get("code_verifier"));
+        assertNoPlaintextIn("oauth_flows", "user_id", user, access, refresh, code, exchange.get("code_verifier"),
+                atProvider.state(), browser.cookies().isEmpty() ? "none" : browser.cookies().values().iterator().next());
+    }
+
+    @Test
+    void aPopupFlowPostsTheResultToExactlyTheWebAppsOrigin() {
+        Browser browser = new Browser(ConnectionFixtures.newUser("alice"));
+        String code = secret("4/code");
+        String access = secret("ya29.access");
+        google.grants(code, access, secret("1//refresh"), List.of("openid", "email", DRIVE_FILE));
+        google.account(access, "sub-" + UUID.randomUUID(), "alice@drive.example");
+
+        Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect("google_drive", null, "popup"));
+        ExtractableResponse<Response> back = browser.returnFromProvider(Map.of("code", code, "state", atProvider.state()));
+
+        assertThat(back.statusCode()).isEqualTo(200);
+        assertThat(back.contentType()).startsWith("text/html");
+        assertBrowserSafeHeaders(back);
+        String page = back.body().asString();
+        assertThat(page).contains("\"origin\":\"" + FRONTEND + "\"", "\"type\":\"google_drive\"", "\"status\":\"success\"",
+                "\"connection_id\":\"", "postMessage(r.message,r.origin)").doesNotContain("'*'", "\"*\"", access, code);
+        assertThat(back.header("Content-Security-Policy")).contains("script-src 'sha256-")
+                .doesNotContain("unsafe-inline'; script");
+    }
+
+    @Test
+    void reconnectingTheSameAccountRenewsItsGrantAndKeepsTheRefreshTokenWhenNoneIsSent() {
+        String user = ConnectionFixtures.newUser("alice");
+        String subject = "sub-" + UUID.randomUUID();
+        Browser browser = new Browser(user);
+        String firstRefresh = secret("1//refresh");
+        List<String> scopes = List.of("openid", "email", GMAIL_SEND, GMAIL_READONLY);
+        browser.connectAccount(google, "gmail", secret("4/code"), secret("ya29.a"), firstRefresh, scopes, subject,
+                "alice@gmail.example");
+        String secondAccess = secret("ya29.b");
+        ExtractableResponse<Response> again = browser.connectAccount(google, "gmail", secret("4/code"), secondAccess, null,
+                scopes, subject, "alice@gmail.example");
+        assertThat(again.header("Location")).endsWith("?success=gmail");
+
+        List<String> ids = given().auth().oauth2(Tokens.forUser(user)).when().get("/api/integrations")
+                .then().statusCode(200).extract().path("id");
+        assertThat(ids).hasSize(1);
+        Connection connection = fixtures.find(UUID.fromString(ids.getFirst()));
+        assertThat(tokens.accessToken(connection)).contains(secondAccess);
+        assertThat(tokens.refreshToken(connection)).contains(firstRefresh);
+    }
+
+    @Test
+    void aSecondAccountBecomesASecondConnection() {
+        String user = ConnectionFixtures.newUser("alice");
+        Browser browser = new Browser(user);
+        List<String> scopes = List.of("openid", "email", GMAIL_SEND, GMAIL_READONLY);
+        browser.connectAccount(google, "gmail", secret("4/code"), secret("ya29.w"), secret("1//w"), scopes,
+                "sub-" + UUID.randomUUID(), "alice@work.example");
+        browser.connectAccount(google, "gmail", secret("4/code"), secret("ya29.h"), secret("1//h"), scopes,
+                "sub-" + UUID.randomUUID(), "alice@home.example");
+
+        given().auth().oauth2(Tokens.forUser(user)).when().get("/api/integrations")
+                .then().statusCode(200).body("account", org.hamcrest.Matchers.contains("alice@work.example",
+                        "alice@home.example"));
+    }
+
+    @Test
+    void aRefusedConsentEndsInAccessDenied() {
+        Browser browser = new Browser(ConnectionFixtures.newUser("alice"));
+        Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect("gmail", null, null));
+
+        ExtractableResponse<Response> back = browser.returnFromProvider(Map.of("error", "access_denied", "state",
+                atProvider.state()));
+
+        assertThat(back.header("Location")).isEqualTo(FRONTEND + "/integrations?error=access_denied");
+        assertBrowserSafeHeaders(back);
+    }
+
+    @Test
+    void tokenEndpointFailuresEndInStableErrorsAndStoreNothing() {
+        String user = ConnectionFixtures.newUser("alice");
+        Map<String, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder> failures = Map.of(
+                "token_exchange_failed", WireMock.aResponse().withStatus(400)
+                        .withHeader("Content-Type", "application/json").withBody("{\"error\":\"invalid_grant\"}"),
+                "provider_unavailable", WireMock.aResponse().withStatus(500),
+                "provider_timeout", WireMock.okJson("{\"access_token\":\"late\"}").withFixedDelay(3_000));
+        failures.forEach((expected, answer) -> {
+            Browser browser = new Browser(user);
+            String code = secret("4/code");
+            google.answersCode(code, answer);
+            Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect("gmail", null, null));
+            ExtractableResponse<Response> back = browser.returnFromProvider(Map.of("code", code, "state",
+                    atProvider.state()));
+            assertThat(back.header("Location")).as(expected).isEqualTo(FRONTEND + "/integrations?error=" + expected);
+        });
+        given().auth().oauth2(Tokens.forUser(user)).when().get("/api/integrations").then().body("", hasSize(0));
+    }
+
+    @Test
+    void aFirstGrantWithoutRefreshTokenIsNotStored() {
+        String user = ConnectionFixtures.newUser("alice");
+        ExtractableResponse<Response> back = new Browser(user).connectAccount(google, "gmail", secret("4/code"),
+                secret("ya29.x"), null, List.of("openid", "email", GMAIL_SEND, GMAIL_READONLY),
+                "sub-" + UUID.randomUUID(), "a@example.com");
+
+        assertThat(back.header("Location")).isEqualTo(FRONTEND + "/integrations?error=no_refresh_token");
+        given().auth().oauth2(Tokens.forUser(user)).when().get("/api/integrations").then().body("", hasSize(0));
+    }
+
+    @Test
+    void aGrantMissingARequiredScopeIsNotStoredAndTheUserIsToldWhichOne() {
+        String user = ConnectionFixtures.newUser("alice");
+        ExtractableResponse<Response> back = new Browser(user).connectAccount(google, "gmail", secret("4/code"),
+                secret("ya29.x"), secret("1//x"), List.of("openid", "email", GMAIL_SEND), "sub-" + UUID.randomUUID(),
+                "a@example.com");
+
+        URI location = URI.create(back.header("Location"));
+        assertThat(FakeOAuth.query(location.getRawQuery())).containsEntry("error", "missing_scope")
+                .containsEntry("missing_scope", GMAIL_READONLY);
+        given().auth().oauth2(Tokens.forUser(user)).when().get("/api/integrations").then().body("", hasSize(0));
+    }
+
+    @Test
+    void anyOtherOAuthServerWorksByConfigurationAlone() {
+        String user = ConnectionFixtures.newUser("alice");
+        FakeOAuth acme = FakeOAuth.acme(providerServer);
+        Browser browser = new Browser(user);
+        String code = secret("acme-code");
+        String access = secret("acme-access");
+        acme.grants(code, access, secret("acme-refresh"), List.of("openid", "profile", "email", "notes.read",
+                "notes.write"));
+        acme.account(access, "acme-user-7", "alice@acme.example");
+
+        Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect("acme_notes", null, null));
+        assertThat(atProvider.location().getRawPath()).isEqualTo("/acme/authorize");
+        assertThat(atProvider.query()).containsEntry("tenant", "main").containsEntry("client_id", FakeProviders.ACME_CLIENT_ID)
+                .doesNotContainKey("access_type");
+        assertThat(atProvider.query().get("scope")).isEqualTo("openid profile email notes.read notes.write");
+        ExtractableResponse<Response> back = browser.returnFromProvider(Map.of("code", code, "state", atProvider.state()));
+
+        assertThat(back.header("Location")).isEqualTo(FRONTEND + "/integrations?success=acme_notes");
+        var exchange = acme.rawTokenRequestsFor(code);
+        assertThat(exchange).hasSize(1);
+        assertThat(exchange.getFirst().getHeader("Authorization")).as("client_secret_basic").startsWith("Basic ");
+        assertThat(FakeOAuth.form(exchange.getFirst())).doesNotContainKey("client_secret");
+        given().auth().oauth2(Tokens.forUser(user)).when().get("/api/integrations")
+                .then().body("[0].provider", equalTo("acme")).body("[0].account", equalTo("alice@acme.example"));
+    }
+
+    @Test
+    void twoParallelCallbacksWithOneStateMakeExactlyOneGrant() throws Exception {
+        String user = ConnectionFixtures.newUser("alice");
+        Browser browser = new Browser(user);
+        String code = secret("4/code");
+        String access = secret("ya29.p");
+        google.grants(code, access, secret("1//p"), List.of("openid", "email", GMAIL_SEND, GMAIL_READONLY));
+        google.account(access, "sub-" + UUID.randomUUID(), "p@example.com");
+        Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect("gmail", null, null));
+
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<String>> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            Callable<String> callback = () -> {
+                start.await();
+                return given().redirects().follow(false).cookies(browser.cookies()).queryParam("code", code)
+                        .queryParam("state", atProvider.state()).when().get("/api/integrations/callback")
+                        .then().extract().header("Location");
+            };
+            results.add(pool.submit(callback));
+            results.add(pool.submit(callback));
+            start.countDown();
+        }
+        List<String> locations = new ArrayList<>();
+        for (Future<String> result : results) {
+            locations.add(result.get());
+        }
+        assertThat(locations).containsExactlyInAnyOrder(FRONTEND + "/integrations?success=gmail",
+                FRONTEND + "/integrations?error=state_used");
+        assertThat(google.tokenRequestsFor(code)).hasSize(1);
+        given().auth().oauth2(Tokens.forUser(user)).when().get("/api/integrations").then().body("", hasSize(1));
+    }
+
+    @Test
+    void connectRejectsBadRequests() {
+        String token = Tokens.forUser("validator");
+        for (String returnTo : List.of("https://evil.example/x", "//evil.example", "/\\evil.example", "/settings/../../x",
+                "/%2F%2Fevil.example", "/admin", "javascript:alert(1)", "settings", "/settings//x",
+                "/settings/" + "a".repeat(250), "/settings?next=//evil")) {
+            given().auth().oauth2(token).contentType(ContentType.JSON)
+                    .body(Map.of("integration_type", "gmail", "return_to", returnTo))
+                    .when().post("/api/integrations/connect")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("code", org.hamcrest.Matchers.oneOf("invalid_return_to", "validation_failed"));
+        }
+        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("integration_type", "myspace"))
+                .when().post("/api/integrations/connect").then().statusCode(400)
+                .body("code", equalTo("unknown_integration_type"));
+        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("integration_type", "gmail", "display",
+                "iframe")).when().post("/api/integrations/connect").then().statusCode(400)
+                .body("errors[0].field", equalTo("display"));
+        given().auth().oauth2(token).contentType(ContentType.JSON).when().post("/api/integrations/connect")
+                .then().statusCode(400).body("code", equalTo("validation_failed"));
+        given().contentType(ContentType.JSON).body(Map.of("integration_type", "gmail"))
+                .when().post("/api/integrations/connect").then().statusCode(401);
+    }
+
+    @Test
+    void anUnknownOrReusedConnectLinkShowsAPlainErrorPage() {
+        Browser browser = new Browser(ConnectionFixtures.newUser("alice"));
+        String oauthUrl = browser.connect("gmail", null, null);
+        browser.openOAuthUrl(oauthUrl);
+
+        for (String flow : List.of(FakeOAuth.query(URI.create(oauthUrl).getRawQuery()).get("flow"), "forged", "")) {
+            ExtractableResponse<Response> page = given().redirects().follow(false).queryParam("flow", flow)
+                    .when().get("/api/integrations/authorize").then().extract();
+            assertThat(page.statusCode()).isEqualTo(400);
+            assertThat(page.header("Location")).isNull();
+            assertThat(page.contentType()).startsWith("text/html");
+            assertThat(page.header("Set-Cookie")).isNull();
+            assertBrowserSafeHeaders(page);
+        }
+    }
+
+    private static void assertBrowserSafeHeaders(ExtractableResponse<Response> response) {
+        assertThat(response.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(response.header("Referrer-Policy")).isEqualTo("no-referrer");
+        assertThat(response.header("Content-Security-Policy")).contains("default-src 'none'", "frame-ancestors 'none'");
+    }
+
+    private void assertNoPlaintextIn(String table, String keyColumn, Object key, String... secrets) throws SQLException {
+        try (var db = dataSource.getConnection();
+                PreparedStatement query = db.prepareStatement("SELECT * FROM " + table + " WHERE " + keyColumn + " = ?")) {
+            query.setObject(1, key);
+            try (ResultSet rows = query.executeQuery()) {
+                int count = 0;
+                while (rows.next()) {
+                    count++;
+                    for (int column = 1; column <= rows.getMetaData().getColumnCount(); column++) {
+                        byte[] value = rows.getBytes(column);
+                        String text = value == null ? "" : new String(value, StandardCharsets.ISO_8859_1);
+                        assertThat(text).as(table + "." + rows.getMetaData().getColumnName(column)).doesNotContain(secrets);
+                    }
+                }
+                assertThat(count).as("rows of " + table).isPositive();
+            }
+        }
+    }
+
+}

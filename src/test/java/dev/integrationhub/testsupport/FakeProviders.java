@@ -1,0 +1,70 @@
+package dev.integrationhub.testsupport;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.util.Map;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Two OAuth providers served over real HTTP by one WireMock server: {@code google} (Google's paths and
+ * parameters, client_secret_post) and {@code acme}, a plain OIDC server configured by keys alone
+ * (client_secret_basic, its own scopes). Tests stub their answers per code and token; see {@link FakeOAuth}.
+ */
+public class FakeProviders implements QuarkusTestResourceLifecycleManager {
+
+    public static final String GOOGLE_CLIENT_ID = "test-google-client.apps.example";
+    public static final String GOOGLE_CLIENT_SECRET = "fake-google-client-secret-" + "5f1c";
+    public static final String ACME_CLIENT_ID = "acme-client";
+    public static final String ACME_CLIENT_SECRET = "fake-acme-client-secret-" + "9d2e";
+
+    /** Injects the running server into a test's field. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.FIELD)
+    public @interface InjectServer {
+    }
+
+    private WireMockServer server;
+
+    @Override
+    public Map<String, String> start() {
+        server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        server.start();
+        IssuedSecrets.record(GOOGLE_CLIENT_SECRET, ACME_CLIENT_SECRET);
+        String base = server.baseUrl();
+        return Map.ofEntries(
+                Map.entry("hub.providers.google.client-id", GOOGLE_CLIENT_ID),
+                Map.entry("hub.providers.google.client-secret", GOOGLE_CLIENT_SECRET),
+                Map.entry("hub.providers.google.authorization-uri", base + "/google/o/oauth2/v2/auth"),
+                Map.entry("hub.providers.google.token-uri", base + "/google/token"),
+                Map.entry("hub.providers.google.revocation-uri", base + "/google/revoke"),
+                Map.entry("hub.providers.google.userinfo-uri", base + "/google/v1/userinfo"),
+                Map.entry("hub.providers.acme.client-id", ACME_CLIENT_ID),
+                Map.entry("hub.providers.acme.client-secret", ACME_CLIENT_SECRET),
+                Map.entry("hub.providers.acme.client-auth-method", "client_secret_basic"),
+                Map.entry("hub.providers.acme.authorization-uri", base + "/acme/authorize?tenant=main"),
+                Map.entry("hub.providers.acme.token-uri", base + "/acme/oauth/token"),
+                Map.entry("hub.providers.acme.revocation-uri", base + "/acme/oauth/revoke"),
+                Map.entry("hub.providers.acme.userinfo-uri", base + "/acme/userinfo"),
+                Map.entry("hub.providers.acme.identity-scopes", "openid,profile,email"),
+                Map.entry("hub.integrations.acme_notes.provider", "acme"),
+                Map.entry("hub.integrations.acme_notes.scopes", "notes.read,notes.write"));
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(server, new TestInjector.AnnotatedAndMatchesType(InjectServer.class, WireMockServer.class));
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+}
