@@ -79,9 +79,22 @@ final class PackagedService implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path, Map<String, String> headers) throws IOException, InterruptedException {
+        return send(request(path, headers).GET());
+    }
+
+    HttpResponse<String> post(String path, String body, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        return send(request(path, headers).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private HttpRequest.Builder request(String path, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .timeout(Duration.ofSeconds(10));
         headers.forEach(request::header);
+        return request;
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         try (HttpClient client = HttpClient.newHttpClient()) {
             return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         }

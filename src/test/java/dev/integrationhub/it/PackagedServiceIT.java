@@ -77,6 +77,8 @@ class PackagedServiceIT {
         String keyset = Keysets.toJson(Keysets.generate());
         Map<String, String> environment = complete();
         environment.put("HUB_CRYPTO_KEYSET", keyset);
+        environment.put("HUB_PROVIDERS_GOOGLE_CLIENT_ID", "it-client.apps.googleusercontent.com");
+        environment.put("HUB_PROVIDERS_GOOGLE_CLIENT_SECRET", "it-client-secret-value");
         try (PackagedService service = PackagedService.start(environment)) {
             service.awaitReady(START);
 
@@ -88,13 +90,18 @@ class PackagedServiceIT {
             assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
             assertThat(listed.body()).isEqualTo("[]");
 
+            var connect = service.post("/api/integrations/connect", "{\"integration_type\":\"gmail\"}",
+                    Map.of("Authorization", "Bearer " + platformToken, "Content-Type", "application/json"));
+            assertThat(connect.statusCode()).as(connect.body()).isEqualTo(200);
+            assertThat(connect.body()).contains("\"oauth_url\":\"https://hub.example.com/api/integrations/authorize?flow=");
+
             var devToken = service.get("/api/integrations", Map.of("Authorization", "Bearer " + Tokens.forUser("carol")));
             assertThat(devToken.statusCode()).as("a dev-minted token in prod").isEqualTo(401);
             assertThat(devToken.headers().firstValue("Content-Type")).contains("application/problem+json");
 
             String keyMaterial = keyset.replaceAll("(?s).*\"value\":\"([^\"]+)\".*", "$1");
             assertThat(keyMaterial).hasSizeGreaterThan(40);
-            assertThat(service.output()).doesNotContain(keyMaterial, platformToken);
+            assertThat(service.output()).doesNotContain(keyMaterial, platformToken, "it-client-secret-value");
         }
     }
 

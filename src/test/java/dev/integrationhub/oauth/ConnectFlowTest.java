@@ -10,9 +10,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +32,7 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import dev.integrationhub.connection.Connection;
 import dev.integrationhub.testsupport.Browser;
 import dev.integrationhub.testsupport.ConnectionFixtures;
+import dev.integrationhub.testsupport.DatabaseRows;
 import dev.integrationhub.testsupport.FakeOAuth;
 import dev.integrationhub.testsupport.FakeProviders;
 import dev.integrationhub.testsupport.Tokens;
@@ -136,8 +134,10 @@ class ConnectFlowTest {
         assertThat(tokens.refreshToken(stored)).contains(refresh);
         assertThat(stored.grantedScopes).contains(GMAIL_SEND, GMAIL_READONLY);
 
-        assertNoPlaintextIn("integration_tokens", "id", stored.id, access, refresh, code, exchange.get("code_verifier"));
-        assertNoPlaintextIn("oauth_flows", "user_id", user, access, refresh, code, exchange.get("code_verifier"),
+        DatabaseRows.assertNoPlaintext(dataSource, "integration_tokens", "id", stored.id, access, refresh, code,
+                exchange.get("code_verifier"));
+        DatabaseRows.assertNoPlaintext(dataSource, "oauth_flows", "user_id", user, access, refresh, code,
+                exchange.get("code_verifier"),
                 atProvider.state(), browser.cookies().isEmpty() ? "none" : browser.cookies().values().iterator().next());
     }
 
@@ -361,24 +361,4 @@ class ConnectFlowTest {
         assertThat(response.header("Referrer-Policy")).isEqualTo("no-referrer");
         assertThat(response.header("Content-Security-Policy")).contains("default-src 'none'", "frame-ancestors 'none'");
     }
-
-    private void assertNoPlaintextIn(String table, String keyColumn, Object key, String... secrets) throws SQLException {
-        try (var db = dataSource.getConnection();
-                PreparedStatement query = db.prepareStatement("SELECT * FROM " + table + " WHERE " + keyColumn + " = ?")) {
-            query.setObject(1, key);
-            try (ResultSet rows = query.executeQuery()) {
-                int count = 0;
-                while (rows.next()) {
-                    count++;
-                    for (int column = 1; column <= rows.getMetaData().getColumnCount(); column++) {
-                        byte[] value = rows.getBytes(column);
-                        String text = value == null ? "" : new String(value, StandardCharsets.ISO_8859_1);
-                        assertThat(text).as(table + "." + rows.getMetaData().getColumnName(column)).doesNotContain(secrets);
-                    }
-                }
-                assertThat(count).as("rows of " + table).isPositive();
-            }
-        }
-    }
-
 }

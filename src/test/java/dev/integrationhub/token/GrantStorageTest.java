@@ -3,10 +3,8 @@ package dev.integrationhub.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
@@ -16,6 +14,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.integrationhub.testsupport.ConnectionFixtures;
+import dev.integrationhub.testsupport.DatabaseRows;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -38,19 +37,8 @@ class GrantStorageTest {
         String refresh = "1//plaintext-refresh-" + UUID.randomUUID();
         var connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "a@example.com", access, refresh);
 
-        try (Connection db = dataSource.getConnection();
-                PreparedStatement query = db.prepareStatement("SELECT * FROM integration_tokens WHERE id = ?")) {
-            query.setObject(1, connection.id);
-            try (ResultSet row = query.executeQuery()) {
-                assertThat(row.next()).isTrue();
-                for (int column = 1; column <= row.getMetaData().getColumnCount(); column++) {
-                    byte[] value = row.getBytes(column);
-                    String text = value == null ? "" : new String(value, StandardCharsets.ISO_8859_1);
-                    assertThat(text).as(row.getMetaData().getColumnName(column)).doesNotContain(access, refresh,
-                            "plaintext");
-                }
-            }
-        }
+        DatabaseRows.assertNoPlaintext(dataSource, "integration_tokens", "id", connection.id, access, refresh,
+                "plaintext");
 
         var stored = fixtures.find(connection.id);
         assertThat(tokens.accessToken(stored)).contains(access);
