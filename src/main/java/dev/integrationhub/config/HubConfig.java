@@ -70,8 +70,17 @@ public interface HubConfig {
     /** Calls to providers' endpoints. */
     ProviderCalls providerCalls();
 
-    /** Background work that must eventually reach a provider (revocation after disconnect). */
+    /** Background work that must eventually reach another system (revocations, webhooks). */
     Outbox outbox();
+
+    /** Keeping grants fresh. */
+    Refresh refresh();
+
+    /** Status-change notifications to the web app's backend. */
+    Webhooks webhooks();
+
+    /** The internal token API for other platform services. */
+    Internal internal();
 
     interface Provider {
 
@@ -162,5 +171,65 @@ public interface HubConfig {
         /** The longest backoff between two attempts. */
         @WithDefault("1h")
         Duration maxBackoff();
+    }
+
+    interface Refresh {
+
+        /** Whether this replica runs the scheduled refresh (on-demand refresh always works). */
+        @WithDefault("true")
+        boolean scheduled();
+
+        /** A grant is refreshed when its access token expires within this time. */
+        @WithDefault("5m")
+        Duration leadTime();
+
+        /** How often due grants are looked for; a run never overlaps the previous one. */
+        @WithDefault("30s")
+        Duration interval();
+
+        /** Due grants claimed per database round trip. */
+        @WithDefault("200")
+        @Min(1)
+        @Max(10000)
+        int batchSize();
+
+        /** Provider calls in flight at once, per replica, for the scheduled refresh. */
+        @WithDefault("64")
+        @Min(1)
+        @Max(1024)
+        int maxConcurrency();
+
+        /** How long a claimed grant is reserved for the replica refreshing it; after that another may take it. */
+        @WithDefault("2m")
+        Duration lease();
+
+        /** Consecutive transient failures after which an active grant is marked {@code degraded}. */
+        @WithDefault("3")
+        @Min(1)
+        int degradedAfter();
+
+        /** Backoff after the first transient failure; it doubles (with full jitter) up to the maximum. */
+        @WithDefault("15s")
+        Duration initialBackoff();
+
+        /** The longest backoff between two refresh attempts of one grant. */
+        @WithDefault("15m")
+        Duration maxBackoff();
+    }
+
+    interface Webhooks {
+
+        /** Where status changes are posted ({@code connection.created|needs_reauth|recovered|revoked}); none if unset. */
+        Optional<URI> url();
+
+        /** The HMAC-SHA256 key that signs each delivery (a secret); required with {@code url}. */
+        Optional<String> secret();
+    }
+
+    interface Internal {
+
+        /** The role (token {@code groups}) a platform service needs for {@code POST /api/internal/...}. */
+        @WithDefault("integration-hub-token-reader")
+        String role();
     }
 }

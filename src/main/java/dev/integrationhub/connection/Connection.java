@@ -65,6 +65,22 @@ public class Connection {
     @Column(name = "last_refreshed_at")
     public Instant lastRefreshedAt;
 
+    /** When the next refresh is due; {@code null} when none is scheduled. See V3 migration. */
+    @Column(name = "refresh_due_at")
+    public Instant refreshDueAt;
+
+    /** Until when a replica holds this grant for refreshing. */
+    @Column(name = "refresh_lease_until")
+    public Instant refreshLeaseUntil;
+
+    /** Consecutive transient refresh failures. */
+    @Column(name = "refresh_failures", nullable = false)
+    public int refreshFailures;
+
+    /** Why the last refresh failed, without secrets. */
+    @Column(name = "last_refresh_error")
+    public String lastRefreshError;
+
     /** User-editable and provider facts such as the Telegram {@code default_chat_id}. Never a secret. */
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(nullable = false)

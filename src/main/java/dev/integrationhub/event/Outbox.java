@@ -29,6 +29,10 @@ public class Outbox implements PanacheRepositoryBase<OutboxItem, UUID> {
     /** How long a claimed item is reserved for the replica attempting it. */
     static final Duration LEASE = Duration.ofMinutes(2);
 
+    /** An item waits while an earlier one of the same kind and connection is open: per-connection order. */
+    private static final String IN_ORDER = "not exists (from OutboxItem e where e.connectionId = o.connectionId"
+            + " and e.kind = o.kind and e.doneAt is null and e.seq < o.seq)";
+
     private final SecretCipher cipher;
 
     Outbox(SecretCipher cipher) {
@@ -55,8 +59,10 @@ public class Outbox implements PanacheRepositoryBase<OutboxItem, UUID> {
     List<OutboxItem> claim(Optional<UUID> only, int limit) {
         Instant now = Instant.now();
         List<OutboxItem> due = (only.isPresent()
-                ? find("id = ?1 and doneAt is null and nextAttemptAt <= ?2", only.get(), now)
-                : find("doneAt is null and nextAttemptAt <= ?1 order by nextAttemptAt", now))
+                ? find("from OutboxItem o where o.id = ?1 and o.doneAt is null and o.nextAttemptAt <= ?2 and " + IN_ORDER,
+                        only.get(), now)
+                : find("from OutboxItem o where o.doneAt is null and o.nextAttemptAt <= ?1 and " + IN_ORDER
+                        + " order by o.nextAttemptAt", now))
                 .withLock(LockModeType.PESSIMISTIC_WRITE)
                 .withHint(SpecHints.HINT_SPEC_LOCK_TIMEOUT, -2)
                 .page(0, limit).list();

@@ -24,6 +24,10 @@ public class OutboxItem {
     @Column(nullable = false, updatable = false)
     public String kind;
 
+    /** Write order, assigned by the database; webhooks of a connection go out in this order. */
+    @Column(insertable = false, updatable = false)
+    public Long seq;
+
     @Column(name = "connection_id", updatable = false)
     public UUID connectionId;
 

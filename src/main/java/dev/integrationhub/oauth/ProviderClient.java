@@ -59,6 +59,18 @@ public class ProviderClient {
         return readGrant(provider, postForm(provider, "token", provider.config().tokenUri(), form), requestedScopes);
     }
 
+    /**
+     * Refreshes a grant (RFC 6749 §6). The answer may carry a new (rotated) refresh token or none.
+     *
+     * @param currentScopes what the grant covers when the response does not say
+     */
+    public Grant refresh(ProviderSettings provider, String refreshToken, List<String> currentScopes) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "refresh_token");
+        form.put("refresh_token", refreshToken);
+        return readGrant(provider, postForm(provider, "token", provider.config().tokenUri(), form), currentScopes);
+    }
+
     /** Reads the account of an access token from the userinfo endpoint. */
     public ProviderAccount userinfo(ProviderSettings provider, String accessToken) {
         HttpRequest request = HttpRequest.newBuilder(provider.config().userinfoUri()).timeout(timeout)

@@ -1,10 +1,12 @@
 package dev.integrationhub.token;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.connection.Connection;
 
 /**
@@ -18,14 +20,17 @@ public class GrantTokens {
     static final String REFRESH_TOKEN = "integration_tokens.refresh_token";
 
     private final SecretCipher cipher;
+    private final Duration leadTime;
 
-    GrantTokens(SecretCipher cipher) {
+    GrantTokens(SecretCipher cipher, HubConfig config) {
         this.cipher = cipher;
+        this.leadTime = config.refresh().leadTime();
     }
 
     /**
-     * Stores a grant's tokens and scopes. A grant without a refresh token keeps the stored one: providers often
-     * answer without a new refresh token, and the old one stays valid.
+     * Stores a grant's tokens and scopes, and schedules its next refresh ({@code hub.refresh.lead-time} before
+     * expiry). A grant without a refresh token keeps the stored one: providers often answer without a new
+     * refresh token, and the old one stays valid.
      */
     public void store(Connection connection, Grant grant) {
         connection.accessTokenCiphertext = cipher.encryptString(grant.accessToken(), access(connection));
@@ -34,13 +39,19 @@ public class GrantTokens {
         }
         connection.tokenExpiresAt = grant.expiresAt();
         connection.grantedScopes = List.copyOf(grant.grantedScopes());
+        connection.refreshDueAt = connection.refreshTokenCiphertext == null ? null : grant.expiresAt().minus(leadTime);
+        connection.refreshLeaseUntil = null;
+        connection.refreshFailures = 0;
+        connection.lastRefreshError = null;
     }
 
-    /** Destroys the stored tokens; the connection can no longer act. */
+    /** Destroys the stored tokens and unschedules refresh; the connection can no longer act. */
     public void destroy(Connection connection) {
         connection.accessTokenCiphertext = null;
         connection.refreshTokenCiphertext = null;
         connection.tokenExpiresAt = null;
+        connection.refreshDueAt = null;
+        connection.refreshLeaseUntil = null;
     }
 
     /** The access token; empty if none is stored (a revoked connection). */

@@ -24,6 +24,7 @@ import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.ConnectionStatus;
 import dev.integrationhub.event.Outbox;
 import dev.integrationhub.event.OutboxItem;
+import dev.integrationhub.oauth.service.GrantRevoker;
 import dev.integrationhub.testsupport.Browser;
 import dev.integrationhub.testsupport.ConnectionFixtures;
 import dev.integrationhub.testsupport.FakeOAuth;
@@ -161,6 +162,7 @@ class DisconnectTest {
     }
 
     private OutboxItem item(UUID connectionId) {
-        return QuarkusTransaction.requiringNew().call(() -> outbox.find("connectionId", connectionId).singleResult());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> outbox.find("connectionId = ?1 and kind = ?2", connectionId, GrantRevoker.KIND).singleResult());
     }
 }

@@ -10,6 +10,7 @@ import jakarta.transaction.Transactional;
 
 import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.ConnectionRepository;
+import dev.integrationhub.connection.ConnectionStatus;
 import dev.integrationhub.token.Grant;
 import dev.integrationhub.token.GrantTokens;
 
@@ -44,6 +45,22 @@ public class ConnectionFixtures {
     @Transactional
     public Connection find(UUID id) {
         return connections.findById(id);
+    }
+
+    /** Makes the grant's access token expire in {@code seconds} and its refresh due now. */
+    @Transactional
+    public void expireIn(UUID id, long seconds) {
+        Connection connection = connections.findById(id);
+        connection.tokenExpiresAt = Instant.now().plusSeconds(seconds);
+        connection.refreshDueAt = Instant.now().minusSeconds(1);
+        connection.refreshLeaseUntil = null;
+    }
+
+    @Transactional
+    public void markNeedsReauth(UUID id) {
+        Connection connection = connections.findById(id);
+        connection.status = ConnectionStatus.NEEDS_REAUTH;
+        connection.refreshDueAt = null;
     }
 
     @Transactional

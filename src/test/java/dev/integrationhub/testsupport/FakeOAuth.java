@@ -79,6 +79,26 @@ public final class FakeOAuth {
                 .willReturn(response));
     }
 
+    /** The token endpoint refreshes this refresh token, rotating it when {@code rotatedRefresh} is given. */
+    public void refreshes(String refreshToken, String newAccess, String rotatedRefresh, List<String> scopes) {
+        String refresh = rotatedRefresh == null ? "" : ",\"refresh_token\":\"" + rotatedRefresh + "\"";
+        answersRefresh(refreshToken, okJson("{\"access_token\":\"" + newAccess + "\",\"expires_in\":3599,"
+                + "\"token_type\":\"Bearer\",\"scope\":\"" + String.join(" ", scopes) + "\"" + refresh + "}"));
+    }
+
+    /** The token endpoint answers a refresh with this refresh token with the given response. */
+    public void answersRefresh(String refreshToken, ResponseDefinitionBuilder response) {
+        server.stubFor(post(urlEqualTo(tokenPath()))
+                .withRequestBody(containing("refresh_token=" + URLEncoder.encode(refreshToken, StandardCharsets.UTF_8)))
+                .willReturn(response));
+    }
+
+    /** How many refresh requests carried this refresh token. */
+    public int refreshCallsWith(String refreshToken) {
+        return (int) server.findAll(postRequestedFor(urlEqualTo(tokenPath()))).stream()
+                .filter(r -> refreshToken.equals(form(r).get("refresh_token"))).count();
+    }
+
     /** The userinfo endpoint names this account for this access token. */
     public void account(String accessToken, String subject, String email) {
         server.stubFor(get(urlPathEqualTo(userinfoPath())).withHeader("Authorization", equalTo("Bearer " + accessToken))

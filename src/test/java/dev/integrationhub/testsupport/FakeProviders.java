@@ -7,6 +7,7 @@ import java.lang.annotation.Target;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -22,6 +23,8 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
     public static final String GOOGLE_CLIENT_SECRET = "fake-google-client-secret-" + "5f1c";
     public static final String ACME_CLIENT_ID = "acme-client";
     public static final String ACME_CLIENT_SECRET = "fake-acme-client-secret-" + "9d2e";
+    public static final String WEBHOOK_SECRET = "fake-webhook-secret-" + "31c7a9";
+    public static final String WEBHOOK_PATH = "/platform/webhooks";
 
     /** Injects the running server into a test's field. */
     @Retention(RetentionPolicy.RUNTIME)
@@ -35,7 +38,8 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
         server.start();
-        IssuedSecrets.record(GOOGLE_CLIENT_SECRET, ACME_CLIENT_SECRET);
+        IssuedSecrets.record(GOOGLE_CLIENT_SECRET, ACME_CLIENT_SECRET, WEBHOOK_SECRET);
+        server.stubFor(WireMock.post(WireMock.urlEqualTo(WEBHOOK_PATH)).willReturn(WireMock.ok()));
         String base = server.baseUrl();
         return Map.ofEntries(
                 Map.entry("hub.providers.google.client-id", GOOGLE_CLIENT_ID),
@@ -53,7 +57,9 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                 Map.entry("hub.providers.acme.userinfo-uri", base + "/acme/userinfo"),
                 Map.entry("hub.providers.acme.identity-scopes", "openid,profile,email"),
                 Map.entry("hub.integrations.acme_notes.provider", "acme"),
-                Map.entry("hub.integrations.acme_notes.scopes", "notes.read,notes.write"));
+                Map.entry("hub.integrations.acme_notes.scopes", "notes.read,notes.write"),
+                Map.entry("hub.webhooks.url", base + WEBHOOK_PATH),
+                Map.entry("hub.webhooks.secret", WEBHOOK_SECRET));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.integrationhub.connection.rest;
 
 import java.util.List;
-import java.util.UUID;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -17,8 +16,8 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import dev.integrationhub.auth.CurrentUser;
+import dev.integrationhub.connection.ConnectionIds;
 import dev.integrationhub.connection.service.ConnectionService;
-import dev.integrationhub.error.ProblemException;
 import dev.integrationhub.event.OutboxDispatcher;
 
 /** The caller's own connections. Another user's connection answers 404, exactly like one that does not exist. */
@@ -46,7 +45,7 @@ public class ConnectionResource {
     @Path("{id}")
     @Operation(summary = "One of the caller's connections.")
     public ConnectionView get(@PathParam("id") String id) {
-        return ConnectionView.of(service.get(user.id(), parseId(id)));
+        return ConnectionView.of(service.get(user.id(), ConnectionIds.parse(id)));
     }
 
     @PATCH
@@ -54,7 +53,7 @@ public class ConnectionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replace the user-editable metadata of one of the caller's connections.")
     public ConnectionView patch(@PathParam("id") String id, @NotNull @Valid MetadataPatch body) {
-        return ConnectionView.of(service.updateMetadata(user.id(), parseId(id), body.metadata().defaultChatId()));
+        return ConnectionView.of(service.updateMetadata(user.id(), ConnectionIds.parse(id), body.metadata().defaultChatId()));
     }
 
     @DELETE
@@ -62,18 +61,6 @@ public class ConnectionResource {
     @Operation(summary = "Disconnect: destroy the grant and revoke it at the provider (retried in the background if"
             + " the provider is down).")
     public void disconnect(@PathParam("id") String id) {
-        service.disconnect(user.id(), parseId(id)).ifPresent(outbox::deliverNow);
-    }
-
-    /** Connection ids are UUIDs; anything else is the caller's mistake (400), not an absent resource. */
-    private static UUID parseId(String id) {
-        try {
-            if (id.length() == 36) {
-                return UUID.fromString(id);
-            }
-        } catch (IllegalArgumentException e) {
-            // answered below
-        }
-        throw ProblemException.badRequest("invalid_connection_id", "A connection id is a UUID.");
+        service.disconnect(user.id(), ConnectionIds.parse(id)).ifPresent(outbox::deliverNow);
     }
 }

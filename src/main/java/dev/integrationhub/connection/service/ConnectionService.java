@@ -17,6 +17,7 @@ import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.ConnectionRepository;
 import dev.integrationhub.connection.ConnectionStatus;
 import dev.integrationhub.error.ProblemException;
+import dev.integrationhub.event.ConnectionEvents;
 import dev.integrationhub.event.Outbox;
 import dev.integrationhub.oauth.Integrations;
 import dev.integrationhub.oauth.ProviderAccount;
@@ -39,14 +40,16 @@ public class ConnectionService {
     private final Outbox outbox;
     private final AuditLog audit;
     private final Integrations integrations;
+    private final ConnectionEvents events;
 
     ConnectionService(ConnectionRepository connections, GrantTokens tokens, Outbox outbox, AuditLog audit,
-            Integrations integrations) {
+            Integrations integrations, ConnectionEvents events) {
         this.connections = connections;
         this.tokens = tokens;
         this.outbox = outbox;
         this.audit = audit;
         this.integrations = integrations;
+        this.events = events;
     }
 
     /** A grant was stored; {@code created} when the account had no connection before. */
@@ -81,7 +84,8 @@ public class ConnectionService {
     public RecordedGrant recordGrant(String userId, String integrationType, String provider, ProviderAccount account,
             Grant grant) {
         Optional<Connection> existing = connections.findByAccount(userId, integrationType, provider, account.subject());
-        boolean revived = existing.filter(c -> c.status == ConnectionStatus.REVOKED).isPresent();
+        Optional<ConnectionStatus> before = existing.map(c -> c.status);
+        boolean revived = before.filter(ConnectionStatus.REVOKED::equals).isPresent();
         if (grant.refreshToken() == null && (existing.isEmpty() || existing.get().refreshTokenCiphertext == null)) {
             throw new NoRefreshTokenException();
         }
@@ -97,6 +101,11 @@ public class ConnectionService {
             connections.persist(connection);
         }
         boolean created = existing.isEmpty() || revived;
+        if (created) {
+            events.publish(ConnectionEvents.CREATED, connection);
+        } else if (before.get() != ConnectionStatus.ACTIVE) {
+            events.publish(ConnectionEvents.RECOVERED, connection);
+        }
         audit.record(userId, created ? "connection.connected" : "connection.reconnected", connection.id,
                 Map.of("integration_type", integrationType, "provider", provider, "scopes", connection.grantedScopes));
         return new RecordedGrant(connection, created);
@@ -143,6 +152,7 @@ public class ConnectionService {
         }
         tokens.destroy(connection);
         connection.status = ConnectionStatus.REVOKED;
+        events.publish(ConnectionEvents.REVOKED, connection);
         audit.record(userId, "connection.disconnected", id,
                 Map.of("provider_revocation", revocation.isPresent() ? "queued" : "skipped"));
         return revocation;

@@ -1,0 +1,163 @@
+package dev.integrationhub.token;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.integrationhub.config.HubConfig;
+import dev.integrationhub.connection.Connection;
+import dev.integrationhub.connection.ConnectionRepository;
+import dev.integrationhub.connection.ConnectionStatus;
+import dev.integrationhub.error.ProblemException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * The one way code gets a usable access token for a connection (internal API, Gmail, Drive, Telegram). A token
+ * that expires within {@link #VALID_FOR} is refreshed first: single-flight per connection in this replica
+ * (all waiting threads share one refresh), and across replicas through the row's lease and version.
+ */
+@ApplicationScoped
+public class AccessTokens {
+
+    /** A handed-out token is valid for at least this long. */
+    static final Duration VALID_FOR = Duration.ofSeconds(60);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    /** A usable access token and what it is for. Never carries the refresh token. */
+    public record AccessToken(UUID connectionId, String token, Instant expiresAt, List<String> scopes, String account) {
+
+        @Override
+        public String toString() {
+            return "AccessToken[" + connectionId + ", expires " + expiresAt + "]";
+        }
+    }
+
+    private final ConnectionRepository connections;
+    private final GrantTokens tokens;
+    private final GrantRefresher refresher;
+    private final Duration patience;
+    private final ConcurrentHashMap<UUID, CompletableFuture<AccessToken>> inFlight = new ConcurrentHashMap<>();
+    private final ExecutorService refreshes = Executors.newVirtualThreadPerTaskExecutor();
+
+    AccessTokens(ConnectionRepository connections, GrantTokens tokens, GrantRefresher refresher, HubConfig config) {
+        this.connections = connections;
+        this.tokens = tokens;
+        this.refresher = refresher;
+        this.patience = config.providerCalls().timeout().multipliedBy(3);
+    }
+
+    /**
+     * A token valid for at least a minute.
+     *
+     * @throws ProblemException 404 {@code not_found}, 409 {@code reauth_required}, 503 {@code provider_unavailable}
+     */
+    public AccessToken forConnection(UUID id) {
+        AccessToken current = QuarkusTransaction.requiringNew().call(() -> read(id));
+        if (current.expiresAt() != null && current.expiresAt().isAfter(Instant.now().plus(VALID_FOR))) {
+            return current;
+        }
+        CompletableFuture<AccessToken> flight = inFlight.computeIfAbsent(id,
+                key -> CompletableFuture.supplyAsync(() -> refreshNow(key), refreshes));
+        flight.whenComplete((token, failure) -> inFlight.remove(id, flight));
+        try {
+            return flight.get(patience.toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw unavailable();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable();
+        }
+    }
+
+    private AccessToken refreshNow(UUID id) {
+        Instant giveUp = Instant.now().plus(patience);
+        while (true) {
+            switch (refresher.claimForUse(id, VALID_FOR)) {
+                case GrantRefresher.Fresh fresh -> {
+                    return QuarkusTransaction.requiringNew().call(() -> read(id));
+                }
+                case GrantRefresher.Unrefreshable unrefreshable -> throw unrefreshable.needsReauth() ? reauthRequired()
+                        : notFound();
+                case GrantRefresher.HeldElsewhere held -> {
+                    if (Instant.now().isAfter(giveUp)) {
+                        throw unavailable();
+                    }
+                    sleep();
+                }
+                case GrantRefresher.Claimed claimed -> {
+                    switch (refresher.refresh(claimed)) {
+                        case REFRESHED, RECOVERED -> {
+                            return QuarkusTransaction.requiringNew().call(() -> read(id));
+                        }
+                        case NEEDS_REAUTH -> throw reauthRequired();
+                        case SUPERSEDED -> sleep();
+                        case RETRYING, DEGRADED -> {
+                            AccessToken current = QuarkusTransaction.requiringNew().call(() -> read(id));
+                            if (current.expiresAt() != null && current.expiresAt().isAfter(Instant.now())) {
+                                return current;
+                            }
+                            throw unavailable();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private AccessToken read(UUID id) {
+        Connection connection = connections.findById(id);
+        if (connection == null || connection.status == ConnectionStatus.REVOKED) {
+            throw notFound();
+        }
+        if (connection.status == ConnectionStatus.NEEDS_REAUTH) {
+            throw reauthRequired();
+        }
+        String account = connection.accountEmail != null ? connection.accountEmail : connection.accountSubject;
+        return new AccessToken(id, tokens.accessToken(connection).orElseThrow(this::notFound), connection.tokenExpiresAt,
+                List.copyOf(connection.grantedScopes), account);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable();
+        }
+    }
+
+    private ProblemException notFound() {
+        return ProblemException.notFound("There is no connection with this id.");
+    }
+
+    private static ProblemException reauthRequired() {
+        return new ProblemException(409, "reauth_required", "Reconnect required",
+                "The user must connect this account again before it can be used.");
+    }
+
+    private static ProblemException unavailable() {
+        return new ProblemException(503, "provider_unavailable", "Provider unavailable",
+                "The provider cannot refresh this grant right now; try again later.");
+    }
+
+    @PreDestroy
+    void stop() {
+        refreshes.shutdownNow();
+    }
+}

@@ -1,0 +1,245 @@
+package dev.integrationhub.token;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+
+import org.hibernate.jpa.SpecHints;
+import org.jboss.logging.Logger;
+
+import dev.integrationhub.config.HubConfig;
+import dev.integrationhub.connection.Connection;
+import dev.integrationhub.connection.ConnectionRepository;
+import dev.integrationhub.connection.ConnectionStatus;
+import dev.integrationhub.event.Backoff;
+import dev.integrationhub.event.ConnectionEvents;
+import dev.integrationhub.oauth.Integrations;
+import dev.integrationhub.oauth.ProviderCallException;
+import dev.integrationhub.oauth.ProviderClient;
+import dev.integrationhub.oauth.ProviderSettings;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * Refreshes grants, safely across threads and replicas. A refresh is three steps: <em>claim</em> (in a
+ * transaction: lock the row, set a lease, remember the row's version), <em>call</em> the provider (no
+ * transaction, no lock held), <em>record</em> (in a transaction: only if the row still has the claimed
+ * version, so an older or superseded result never overwrites a newer one).
+ */
+@ApplicationScoped
+public class GrantRefresher {
+
+    private static final Logger LOG = Logger.getLogger(GrantRefresher.class);
+    static final List<ConnectionStatus> REFRESHABLE = List.of(ConnectionStatus.ACTIVE, ConnectionStatus.DEGRADED);
+
+    /** What a claim found. */
+    public sealed interface Claim {
+    }
+
+    /** This caller holds the lease and must call {@link #refresh}. */
+    public record Claimed(UUID connectionId, long version, String provider, String integrationType,
+            String refreshToken, List<String> scopes) implements Claim {
+
+        @Override
+        public String toString() {
+            return "Claimed[" + connectionId + ", version " + version + "]";
+        }
+    }
+
+    /** The access token is valid long enough; nothing to do. */
+    public record Fresh() implements Claim {
+    }
+
+    /** Another caller (thread or replica) holds the lease until then. */
+    public record HeldElsewhere(Instant until) implements Claim {
+    }
+
+    /** The grant cannot be refreshed: it is gone, or the user must connect again. */
+    public record Unrefreshable(boolean needsReauth) implements Claim {
+    }
+
+    /** How a refresh ended. */
+    public enum Outcome {
+        REFRESHED,
+        RECOVERED,
+        NEEDS_REAUTH,
+        RETRYING,
+        DEGRADED,
+        SUPERSEDED
+    }
+
+    private final ConnectionRepository connections;
+    private final GrantTokens tokens;
+    private final Integrations integrations;
+    private final ProviderClient providers;
+    private final ConnectionEvents events;
+    private final RefreshMetrics metrics;
+    private final HubConfig.Refresh config;
+    private final Backoff backoff;
+
+    GrantRefresher(ConnectionRepository connections, GrantTokens tokens, Integrations integrations,
+            ProviderClient providers, ConnectionEvents events, RefreshMetrics metrics, HubConfig config) {
+        this.connections = connections;
+        this.tokens = tokens;
+        this.integrations = integrations;
+        this.providers = providers;
+        this.events = events;
+        this.metrics = metrics;
+        this.config = config.refresh();
+        this.backoff = new Backoff(this.config.initialBackoff(), this.config.maxBackoff());
+    }
+
+    /**
+     * Claims up to {@code limit} due grants, oldest due first, skipping rows another replica has locked
+     * ({@code FOR UPDATE SKIP LOCKED} over the partial index on {@code refresh_due_at}).
+     */
+    @Transactional
+    public List<Claimed> claimDue(int limit) {
+        Instant now = Instant.now();
+        List<Connection> due = connections.find("status in ?1 and refreshDueAt <= ?2 order by refreshDueAt",
+                REFRESHABLE, now)
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .withHint(SpecHints.HINT_SPEC_LOCK_TIMEOUT, -2)
+                .page(0, limit).list();
+        List<Claimed> claims = new ArrayList<>();
+        for (Connection connection : due) {
+            lease(connection, now).ifPresent(claims::add);
+        }
+        connections.flush();
+        return claims.stream().map(c -> withVersion(c, connections.findById(c.connectionId()).version)).toList();
+    }
+
+    /**
+     * Claims one grant for a caller that needs a token now, waiting for the row lock: fresh enough, held by
+     * another caller, not refreshable, or claimed.
+     */
+    @Transactional
+    public Claim claimForUse(UUID id, Duration validFor) {
+        Instant now = Instant.now();
+        Connection connection = connections.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (connection == null || connection.status == ConnectionStatus.REVOKED) {
+            return new Unrefreshable(false);
+        }
+        if (connection.status == ConnectionStatus.NEEDS_REAUTH) {
+            return new Unrefreshable(true);
+        }
+        if (connection.tokenExpiresAt != null && connection.tokenExpiresAt.isAfter(now.plus(validFor))) {
+            return new Fresh();
+        }
+        if (connection.refreshLeaseUntil != null && connection.refreshLeaseUntil.isAfter(now)) {
+            return new HeldElsewhere(connection.refreshLeaseUntil);
+        }
+        Optional<Claimed> claim = lease(connection, now);
+        if (claim.isEmpty()) {
+            return new Unrefreshable(true);
+        }
+        connections.flush();
+        return withVersion(claim.get(), connection.version);
+    }
+
+    /** Calls the provider and records the outcome. Holds no transaction or lock during the call. */
+    public Outcome refresh(Claimed claim) {
+        long started = System.nanoTime();
+        Outcome outcome;
+        try {
+            ProviderSettings provider = integrations.provider(claim.provider()).orElseThrow(
+                    () -> new IllegalStateException("provider " + claim.provider() + " is not configured"));
+            Grant grant = providers.refresh(provider, claim.refreshToken(), claim.scopes());
+            outcome = QuarkusTransaction.requiringNew().call(() -> recordSuccess(claim, grant));
+        } catch (ProviderCallException e) {
+            outcome = QuarkusTransaction.requiringNew().call(() -> recordFailure(claim, e));
+        }
+        metrics.refreshed(outcome.name().toLowerCase(java.util.Locale.ROOT), Duration.ofNanos(System.nanoTime() - started));
+        return outcome;
+    }
+
+    private Optional<Claimed> lease(Connection connection, Instant now) {
+        Optional<String> refreshToken;
+        try {
+            refreshToken = tokens.refreshToken(connection);
+        } catch (DecryptionFailedException e) {
+            refreshToken = Optional.empty();
+        }
+        if (refreshToken.isEmpty()) {
+            needsReauth(connection, "no usable refresh token");
+            return Optional.empty();
+        }
+        connection.refreshLeaseUntil = now.plus(config.lease());
+        connection.refreshDueAt = connection.refreshLeaseUntil;
+        return Optional.of(new Claimed(connection.id, -1, connection.provider, connection.integrationType,
+                refreshToken.get(), List.copyOf(connection.grantedScopes)));
+    }
+
+    private static Claimed withVersion(Claimed claim, long version) {
+        return new Claimed(claim.connectionId(), version, claim.provider(), claim.integrationType(), claim.refreshToken(),
+                claim.scopes());
+    }
+
+    private Outcome recordSuccess(Claimed claim, Grant grant) {
+        Optional<Connection> current = current(claim);
+        if (current.isEmpty()) {
+            return Outcome.SUPERSEDED;
+        }
+        Connection connection = current.get();
+        List<String> required = integrations.find(claim.integrationType())
+                .map(Integrations.OAuthIntegration::requiredScopes).orElse(List.of());
+        List<String> missing = required.stream().filter(s -> !grant.grantedScopes().contains(s)).toList();
+        if (!missing.isEmpty()) {
+            needsReauth(connection, "refreshed grant lacks " + missing);
+            return Outcome.NEEDS_REAUTH;
+        }
+        boolean recovering = connection.status == ConnectionStatus.DEGRADED;
+        tokens.store(connection, grant);
+        connection.status = ConnectionStatus.ACTIVE;
+        connection.lastRefreshedAt = Instant.now();
+        if (recovering) {
+            events.publish(ConnectionEvents.RECOVERED, connection);
+            LOG.infof("Connection %s recovered", connection.id);
+        }
+        return recovering ? Outcome.RECOVERED : Outcome.REFRESHED;
+    }
+
+    private Outcome recordFailure(Claimed claim, ProviderCallException failure) {
+        Optional<Connection> current = current(claim);
+        if (current.isEmpty()) {
+            return Outcome.SUPERSEDED;
+        }
+        Connection connection = current.get();
+        if (failure.errorCode().filter("invalid_grant"::equals).isPresent()) {
+            needsReauth(connection, failure.getMessage());
+            return Outcome.NEEDS_REAUTH;
+        }
+        connection.refreshFailures++;
+        connection.lastRefreshError = failure.getMessage();
+        connection.refreshLeaseUntil = null;
+        connection.refreshDueAt = Instant.now().plus(backoff.next(connection.refreshFailures, failure.retryAfter()));
+        LOG.infof("Connection %s: refresh failed %d times (%s), next at %s", connection.id, connection.refreshFailures,
+                failure.getMessage(), connection.refreshDueAt);
+        if (connection.status == ConnectionStatus.ACTIVE && connection.refreshFailures >= config.degradedAfter()) {
+            connection.status = ConnectionStatus.DEGRADED;
+            return Outcome.DEGRADED;
+        }
+        return Outcome.RETRYING;
+    }
+
+    /** The connection, locked, if it still has the claimed version (nobody else wrote it since the claim). */
+    private Optional<Connection> current(Claimed claim) {
+        Connection connection = connections.findById(claim.connectionId(), LockModeType.PESSIMISTIC_WRITE);
+        return Optional.ofNullable(connection).filter(c -> c.version == claim.version());
+    }
+
+    private void needsReauth(Connection connection, String reason) {
+        connection.status = ConnectionStatus.NEEDS_REAUTH;
+        connection.refreshDueAt = null;
+        connection.refreshLeaseUntil = null;
+        connection.lastRefreshError = reason;
+        events.publish(ConnectionEvents.NEEDS_REAUTH, connection);
+        LOG.infof("Connection %s needs the user to connect again: %s", connection.id, reason);
+    }
+}

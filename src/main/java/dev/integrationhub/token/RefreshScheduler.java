@@ -1,0 +1,125 @@
+package dev.integrationhub.token;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.integrationhub.config.HubConfig;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.ScheduledExecution;
+
+/**
+ * Refreshes every grant that falls due, every {@code hub.refresh.interval}. A run happens on its own thread
+ * (never on the scheduler's or a request's) and never overlaps the previous one; provider calls run on virtual
+ * threads, at most {@code hub.refresh.max-concurrency} at once, so even an outage with many due grants never
+ * puts more calls in flight. Grants are claimed only as call slots free up, so their leases stay short.
+ */
+@ApplicationScoped
+public class RefreshScheduler {
+
+    private static final Logger LOG = Logger.getLogger(RefreshScheduler.class);
+
+    private final GrantRefresher refresher;
+    private final int batchSize;
+    private final Semaphore callSlots;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final ExecutorService coordinator = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("grant-refresh").daemon().factory());
+    private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+
+    RefreshScheduler(GrantRefresher refresher, HubConfig config) {
+        this.refresher = refresher;
+        this.batchSize = config.refresh().batchSize();
+        this.callSlots = new Semaphore(config.refresh().maxConcurrency());
+    }
+
+    /** Skips the schedule on replicas with {@code hub.refresh.scheduled=false}. */
+    @Singleton
+    public static class Disabled implements Scheduled.SkipPredicate {
+
+        private final boolean scheduled;
+
+        Disabled(HubConfig config) {
+            this.scheduled = config.refresh().scheduled();
+        }
+
+        @Override
+        public boolean test(ScheduledExecution execution) {
+            return !scheduled;
+        }
+    }
+
+    @Scheduled(every = "${hub.refresh.interval}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Disabled.class)
+    void onSchedule() {
+        if (running.compareAndSet(false, true)) {
+            coordinator.execute(() -> {
+                try {
+                    runOnce();
+                } catch (RuntimeException e) {
+                    LOG.error("Refresh run failed", e);
+                } finally {
+                    running.set(false);
+                }
+            });
+        }
+    }
+
+    /**
+     * One run: refreshes the grants due now and returns when they are done.
+     *
+     * @return how many grants it refreshed or tried to
+     */
+    public int runOnce() {
+        List<Future<?>> flights = new ArrayList<>();
+        try {
+            while (true) {
+                callSlots.acquire();
+                int slots = 1 + callSlots.drainPermits();
+                if (slots > batchSize) {
+                    callSlots.release(slots - batchSize);
+                    slots = batchSize;
+                }
+                List<GrantRefresher.Claimed> claims = refresher.claimDue(slots);
+                callSlots.release(slots - claims.size());
+                if (claims.isEmpty()) {
+                    break;
+                }
+                for (GrantRefresher.Claimed claim : claims) {
+                    flights.add(calls.submit(() -> {
+                        try {
+                            refresher.refresh(claim);
+                        } catch (RuntimeException e) {
+                            LOG.errorf(e, "Refresh of connection %s failed unexpectedly", claim.connectionId());
+                        } finally {
+                            callSlots.release();
+                        }
+                    }));
+                }
+            }
+            for (Future<?> flight : flights) {
+                flight.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.error("Refresh call failed", e.getCause());
+        }
+        return flights.size();
+    }
+
+    @PreDestroy
+    void stop() {
+        coordinator.shutdownNow();
+        calls.shutdownNow();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.integrationhub.token.rest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import dev.integrationhub.audit.AuditLog;
+import dev.integrationhub.auth.CurrentUser;
+import dev.integrationhub.config.HubConfig;
+import dev.integrationhub.connection.ConnectionIds;
+import dev.integrationhub.token.AccessTokens;
+import dev.integrationhub.token.AccessTokens.AccessToken;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.identity.SecurityIdentity;
+
+/**
+ * For platform services only (their own JWT with the role {@code hub.internal.role}): a currently valid access
+ * token of any connection, refreshed first if needed. Never the refresh token. Every hand-out is audited.
+ */
+@Path("/api/internal/connections/{id}/access-token")
+public class InternalTokenResource {
+
+    /**
+     * @param account the account's e-mail address (or provider id)
+     */
+    public record AccessTokenResponse(String accessToken, Instant expiresAt, List<String> scopes, String account) {
+    }
+
+    private final AccessTokens accessTokens;
+    private final AuditLog audit;
+    private final SecurityIdentity identity;
+    private final CurrentUser caller;
+    private final String role;
+
+    InternalTokenResource(AccessTokens accessTokens, AuditLog audit, SecurityIdentity identity, CurrentUser caller,
+            HubConfig config) {
+        this.accessTokens = accessTokens;
+        this.audit = audit;
+        this.identity = identity;
+        this.caller = caller;
+        this.role = config.internal().role();
+    }
+
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A valid access token of a connection, for platform services holding the internal role.")
+    public AccessTokenResponse handOut(@PathParam("id") String id) {
+        if (!identity.hasRole(role)) {
+            throw new ForbiddenException();
+        }
+        UUID connectionId = ConnectionIds.parse(id);
+        AccessToken token = accessTokens.forConnection(connectionId);
+        QuarkusTransaction.requiringNew().run(() -> audit.record(caller.id(), "token.handed_out", connectionId,
+                Map.of("expires_at", String.valueOf(token.expiresAt()))));
+        return new AccessTokenResponse(token.token(), token.expiresAt(), token.scopes(), token.account());
+    }
+}

@@ -1,0 +1,86 @@
+package dev.integrationhub.event;
+
+import static dev.integrationhub.testsupport.FakeOAuth.GMAIL_READONLY;
+import static dev.integrationhub.testsupport.FakeOAuth.GMAIL_SEND;
+import static dev.integrationhub.testsupport.FakeOAuth.secret;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import dev.integrationhub.testsupport.Browser;
+import dev.integrationhub.testsupport.ConnectionFixtures;
+import dev.integrationhub.testsupport.FakeOAuth;
+import dev.integrationhub.testsupport.FakeProviders;
+import dev.integrationhub.testsupport.Tokens;
+import dev.integrationhub.testsupport.Webhooks;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@QuarkusTestResource(FakeProviders.class)
+class WebhookDeliveryTest {
+
+    private static final List<String> SCOPES = List.of("openid", "email", GMAIL_SEND, GMAIL_READONLY);
+
+    @FakeProviders.InjectServer
+    WireMockServer server;
+
+    @Inject
+    ConnectionFixtures fixtures;
+
+    @Test
+    void connectAndDisconnectAreDeliveredSignedAndInOrder() {
+        String user = ConnectionFixtures.newUser("alice");
+        String subject = "sub-" + UUID.randomUUID();
+        new Browser(user).connectAccount(FakeOAuth.google(server), "gmail", secret("4/code"), secret("ya29.w"),
+                secret("1//w"), SCOPES, subject, "w@example.com");
+        UUID id = fixtures.findByAccount(user, subject).id;
+        FakeOAuth.google(server).revocationAnswers(200);
+        given().auth().oauth2(Tokens.forUser(user)).when().delete("/api/integrations/{id}", id).then().statusCode(204);
+
+        List<LoggedRequest> deliveries = Webhooks.awaitEvents(server, id,
+                List.of("connection.created", "connection.revoked"));
+
+        LoggedRequest created = deliveries.getFirst();
+        assertThat(created.getBodyAsString()).contains("\"type\":\"connection.created\"", "\"user_id\":\"" + user + "\"",
+                "\"integration_type\":\"gmail\"", "\"status\":\"active\"").doesNotContain("ya29", "1//");
+        assertThat(created.getHeader("X-Hub-Delivery")).isNotBlank();
+        assertThat(created.getHeader("Content-Type")).startsWith("application/json");
+    }
+
+    @Test
+    void aReceiverThatIsDownGetsTheEventLater() {
+        String user = ConnectionFixtures.newUser("bob");
+        String subject = "sub-" + UUID.randomUUID();
+        String scenario = "receiver-down-" + subject;
+        server.stubFor(WireMock.post(WireMock.urlEqualTo(FakeProviders.WEBHOOK_PATH))
+                .withRequestBody(WireMock.containing(user)).inScenario(scenario)
+                .whenScenarioStateIs(Scenario.STARTED).willSetStateTo("up")
+                .willReturn(WireMock.aResponse().withStatus(503)));
+        server.stubFor(WireMock.post(WireMock.urlEqualTo(FakeProviders.WEBHOOK_PATH))
+                .withRequestBody(WireMock.containing(user)).inScenario(scenario).whenScenarioStateIs("up")
+                .willReturn(WireMock.ok()));
+
+        new Browser(user).connectAccount(FakeOAuth.google(server), "gmail", secret("4/code"), secret("ya29.b"),
+                secret("1//b"), SCOPES, subject, "b@example.com");
+        UUID id = fixtures.findByAccount(user, subject).id;
+
+        Webhooks.awaitEvents(server, id, List.of("connection.created"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> Webhooks.deliveriesFor(server, id).size() == 2);
+        List<LoggedRequest> attempts = Webhooks.deliveriesFor(server, id);
+        assertThat(attempts).extracting(r -> r.getHeader("X-Hub-Delivery")).as("the same delivery, retried")
+                .containsOnly(attempts.getFirst().getHeader("X-Hub-Delivery"));
+    }
+}

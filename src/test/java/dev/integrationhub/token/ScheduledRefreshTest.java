@@ -1,0 +1,71 @@
+package dev.integrationhub.token;
+
+import static dev.integrationhub.testsupport.FakeOAuth.GMAIL_READONLY;
+import static dev.integrationhub.testsupport.FakeOAuth.GMAIL_SEND;
+import static dev.integrationhub.testsupport.FakeOAuth.secret;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+
+import dev.integrationhub.connection.Connection;
+import dev.integrationhub.testsupport.ConnectionFixtures;
+import dev.integrationhub.testsupport.FakeOAuth;
+import dev.integrationhub.testsupport.FakeProviders;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The scheduled entry point: a tick hands the run to the refresh thread and returns at once; the run refreshes
+ * what is due. (Tests switch the timer off, {@code hub.refresh.scheduled=false}, and tick by hand.)
+ */
+@QuarkusTest
+@QuarkusTestResource(FakeProviders.class)
+class ScheduledRefreshTest {
+
+    @FakeProviders.InjectServer
+    WireMockServer providerServer;
+
+    @Inject
+    ConnectionFixtures fixtures;
+
+    @Inject
+    GrantTokens tokens;
+
+    @Inject
+    RefreshScheduler scheduler;
+
+    @Test
+    void aTickRefreshesDueGrantsOnTheRefreshThreadAndCountsThem() {
+        String refresh = secret("1//scheduled");
+        String newAccess = secret("ya29.scheduled");
+        Connection connection = fixtures.create(ConnectionFixtures.newUser("sched"), "gmail", "s@example.com",
+                secret("ya29.old"), refresh);
+        FakeOAuth.google(providerServer).refreshes(refresh, newAccess, null,
+                List.of("openid", "email", GMAIL_SEND, GMAIL_READONLY));
+        fixtures.expireIn(connection.id, 120);
+
+        long started = System.nanoTime();
+        scheduler.onSchedule();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the tick does not wait for the run")
+                .isLessThan(Duration.ofMillis(500));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(tokens.accessToken(fixtures.find(connection.id))).contains(newAccess));
+
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("hub_refresh_outcomes_total{outcome=\"refreshed\"}"))
+                .body(containsString("hub_refresh_seconds_count"))
+                .body(containsString("hub_grants{status=\"active\"}"))
+                .body(containsString("hub_refresh_backlog"))
+                .body(containsString("hub_refresh_oldest_due_age_seconds"));
+    }
+}

@@ -1,0 +1,100 @@
+package dev.integrationhub.token.rest;
+
+import static dev.integrationhub.testsupport.FakeOAuth.secret;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import dev.integrationhub.audit.AuditEntry;
+import dev.integrationhub.audit.AuditLog;
+import dev.integrationhub.connection.Connection;
+import dev.integrationhub.testsupport.ConnectionFixtures;
+import dev.integrationhub.testsupport.FakeProviders;
+import dev.integrationhub.testsupport.Tokens;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.jwt.build.Jwt;
+
+@QuarkusTest
+@QuarkusTestResource(FakeProviders.class)
+class InternalTokenApiTest {
+
+    private static final String ROLE = "integration-hub-token-reader";
+
+    @Inject
+    ConnectionFixtures fixtures;
+
+    @Inject
+    AuditLog audit;
+
+    @Test
+    void aServiceWithTheRoleGetsAValidAccessTokenAndTheHandOutIsAudited() {
+        String access = secret("ya29.internal");
+        String refresh = secret("1//internal");
+        Connection connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "alice@example.com", access,
+                refresh);
+
+        String body = given().auth().oauth2(service("workflow-engine", ROLE))
+                .when().post("/api/internal/connections/{id}/access-token", connection.id)
+                .then().statusCode(200)
+                .body("access_token", equalTo(access))
+                .body("account", equalTo("alice@example.com"))
+                .body("$", hasKey("expires_at"))
+                .body("$", not(hasKey("refresh_token")))
+                .extract().asString();
+        assertThat(body).doesNotContain(refresh);
+
+        List<AuditEntry> trail = QuarkusTransaction.requiringNew()
+                .call(() -> audit.list("connectionId = ?1 and action = ?2", connection.id, "token.handed_out"));
+        assertThat(trail).singleElement().satisfies(entry -> assertThat(entry.actor).isEqualTo("workflow-engine"));
+    }
+
+    @Test
+    void aCallerWithoutTheRoleIsForbidden() {
+        Connection connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "a@example.com",
+                secret("ya29.x"), secret("1//x"));
+
+        given().auth().oauth2(Tokens.forUser(connection.userId))
+                .when().post("/api/internal/connections/{id}/access-token", connection.id)
+                .then().statusCode(403).contentType("application/problem+json").body("code", equalTo("forbidden"));
+        given().when().post("/api/internal/connections/{id}/access-token", connection.id).then().statusCode(401);
+    }
+
+    @Test
+    void aGrantThatNeedsReauthAnswers409() {
+        Connection connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "a@example.com",
+                secret("ya29.x"), secret("1//x"));
+        fixtures.markNeedsReauth(connection.id);
+
+        given().auth().oauth2(service("workflow-engine", ROLE))
+                .when().post("/api/internal/connections/{id}/access-token", connection.id)
+                .then().statusCode(409).contentType("application/problem+json").body("code", equalTo("reauth_required"));
+    }
+
+    @Test
+    void anUnknownOrMalformedConnectionIsNotFoundOrABadRequest() {
+        given().auth().oauth2(service("workflow-engine", ROLE))
+                .when().post("/api/internal/connections/{id}/access-token", java.util.UUID.randomUUID())
+                .then().statusCode(404);
+        given().auth().oauth2(service("workflow-engine", ROLE))
+                .when().post("/api/internal/connections/{id}/access-token", "nope")
+                .then().statusCode(400).body("code", equalTo("invalid_connection_id"));
+    }
+
+    private static String service(String clientId, String role) {
+        String token = Jwt.issuer(Tokens.DEV_ISSUER).subject(clientId).groups(role).expiresIn(Duration.ofMinutes(5))
+                .sign(Tokens.readPrivateKey(Tokens.DEV_KEY));
+        dev.integrationhub.testsupport.IssuedSecrets.record(token);
+        return token;
+    }
+}
