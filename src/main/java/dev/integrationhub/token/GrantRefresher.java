@@ -97,13 +97,16 @@ public class GrantRefresher {
 
     /**
      * Claims up to {@code limit} due grants, oldest due first, skipping rows another replica has locked
-     * ({@code FOR UPDATE SKIP LOCKED} over the partial index on {@code refresh_due_at}).
+     * ({@code FOR UPDATE SKIP LOCKED} over the partial index on {@code refresh_due_at}). A healthy grant that
+     * falls due before the next run ({@code hub.refresh.interval}) is taken now, so that no grant waits for a
+     * tick past its due time; a grant backing off after a failure is taken only once its backoff has passed.
      */
     @Transactional
     public List<Claimed> claimDue(int limit) {
         Instant now = Instant.now();
-        List<Connection> due = connections.find("status in ?1 and refreshDueAt <= ?2 order by refreshDueAt",
-                REFRESHABLE, now)
+        List<Connection> due = connections.find("status in ?1 and refreshDueAt <= ?2"
+                + " and (refreshFailures = 0 or refreshDueAt <= ?3) order by refreshDueAt",
+                REFRESHABLE, now.plus(config.interval()), now)
                 .withLock(LockModeType.PESSIMISTIC_WRITE)
                 .withHint(SpecHints.HINT_SPEC_LOCK_TIMEOUT, -2)
                 .page(0, limit).list();
@@ -182,14 +185,17 @@ public class GrantRefresher {
     }
 
     private Outcome recordSuccess(Claimed claim, Grant grant) {
+        List<String> required = integrations.find(claim.integrationType())
+                .map(Integrations.OAuthIntegration::requiredScopes).orElse(List.of());
+        List<String> missing = required.stream().filter(s -> !grant.grantedScopes().contains(s)).toList();
+        if (missing.isEmpty() && tokens.storeRefreshed(claim.connectionId(), claim.version(), grant)) {
+            return Outcome.REFRESHED;
+        }
         Optional<Connection> current = current(claim);
         if (current.isEmpty()) {
             return Outcome.SUPERSEDED;
         }
         Connection connection = current.get();
-        List<String> required = integrations.find(claim.integrationType())
-                .map(Integrations.OAuthIntegration::requiredScopes).orElse(List.of());
-        List<String> missing = required.stream().filter(s -> !grant.grantedScopes().contains(s)).toList();
         if (!missing.isEmpty()) {
             needsReauth(connection, "refreshed grant lacks " + missing);
             return Outcome.NEEDS_REAUTH;

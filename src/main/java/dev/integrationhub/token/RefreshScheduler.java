@@ -22,7 +22,8 @@ import io.quarkus.scheduler.ScheduledExecution;
  * Refreshes every grant that falls due, every {@code hub.refresh.interval}. A run happens on its own thread
  * (never on the scheduler's or a request's) and never overlaps the previous one; provider calls run on virtual
  * threads, at most {@code hub.refresh.max-concurrency} at once, so even an outage with many due grants never
- * puts more calls in flight. Grants are claimed only as call slots free up, so their leases stay short.
+ * puts more calls in flight. The next batch is claimed once the previous one is dispatched, so at most one
+ * batch waits for call slots under its lease.
  */
 @ApplicationScoped
 public class RefreshScheduler {
@@ -83,18 +84,12 @@ public class RefreshScheduler {
         List<Future<?>> flights = new ArrayList<>();
         try {
             while (true) {
-                callSlots.acquire();
-                int slots = 1 + callSlots.drainPermits();
-                if (slots > batchSize) {
-                    callSlots.release(slots - batchSize);
-                    slots = batchSize;
-                }
-                List<GrantRefresher.Claimed> claims = refresher.claimDue(slots);
-                callSlots.release(slots - claims.size());
+                List<GrantRefresher.Claimed> claims = refresher.claimDue(batchSize);
                 if (claims.isEmpty()) {
                     break;
                 }
                 for (GrantRefresher.Claimed claim : claims) {
+                    callSlots.acquire();
                     flights.add(calls.submit(() -> {
                         try {
                             refresher.refresh(claim);

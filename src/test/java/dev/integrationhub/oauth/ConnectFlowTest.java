@@ -36,6 +36,7 @@ import dev.integrationhub.testsupport.DatabaseRows;
 import dev.integrationhub.testsupport.FakeOAuth;
 import dev.integrationhub.testsupport.FakeProviders;
 import dev.integrationhub.testsupport.Tokens;
+import dev.integrationhub.testsupport.Webhooks;
 import dev.integrationhub.token.GrantTokens;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -182,6 +183,26 @@ class ConnectFlowTest {
         Connection connection = fixtures.find(UUID.fromString(ids.getFirst()));
         assertThat(tokens.accessToken(connection)).contains(secondAccess);
         assertThat(tokens.refreshToken(connection)).contains(firstRefresh);
+    }
+
+    @Test
+    void reconnectingAGrantThatNeedsReauthMakesItActiveAgain() {
+        String user = ConnectionFixtures.newUser("alice");
+        String subject = "sub-" + UUID.randomUUID();
+        Browser browser = new Browser(user);
+        List<String> scopes = List.of("openid", "email", GMAIL_SEND, GMAIL_READONLY);
+        browser.connectAccount(google, "gmail", secret("4/code"), secret("ya29.a"), secret("1//a"), scopes, subject,
+                "alice@gmail.example");
+        UUID id = fixtures.findByAccount(user, subject).id;
+        fixtures.markNeedsReauth(id);
+
+        browser.connectAccount(google, "gmail", secret("4/code"), secret("ya29.b"), secret("1//b"), scopes, subject,
+                "alice@gmail.example");
+
+        Connection again = fixtures.find(id);
+        assertThat(again.status).isEqualTo(dev.integrationhub.connection.ConnectionStatus.ACTIVE);
+        assertThat(again.refreshDueAt).isNotNull();
+        Webhooks.awaitEvents(providerServer, id, List.of("connection.created", "connection.recovered"));
     }
 
     @Test

@@ -56,6 +56,12 @@ public class ConnectionFixtures {
         connection.refreshLeaseUntil = null;
     }
 
+    /** Makes the grant's refresh fall due in {@code seconds}. */
+    @Transactional
+    public void refreshDueIn(UUID id, long seconds) {
+        connections.findById(id).refreshDueAt = Instant.now().plusSeconds(seconds);
+    }
+
     @Transactional
     public void markNeedsReauth(UUID id) {
         Connection connection = connections.findById(id);

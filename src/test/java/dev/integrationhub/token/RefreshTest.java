@@ -68,14 +68,18 @@ class RefreshTest {
     }
 
     @Test
-    void dueGrantsAreRefreshedAndOthersLeftAlone() {
+    void grantsDueBeforeTheNextRunAreRefreshedAndOthersLeftAlone() {
         String dueRefresh = secret("1//due");
         String laterRefresh = secret("1//later");
         Connection due = grant(dueRefresh);
         Connection later = grant(laterRefresh);
+        String soonRefresh = secret("1//soon");
+        Connection soon = grant(soonRefresh);
         fixtures.expireIn(due.id, 120);
+        fixtures.refreshDueIn(soon.id, 10);
         String newAccess = secret("ya29.new");
         google.refreshes(dueRefresh, newAccess, null, SCOPES);
+        google.refreshes(soonRefresh, secret("ya29.soon"), null, SCOPES);
 
         scheduler.runOnce();
 
@@ -87,6 +91,7 @@ class RefreshTest {
         assertThat(refreshed.refreshDueAt).isEqualTo(refreshed.tokenExpiresAt.minus(Duration.ofMinutes(5)));
         assertThat(refreshed.lastRefreshedAt).isNotNull();
         assertThat(google.refreshCallsWith(dueRefresh)).isEqualTo(1);
+        assertThat(google.refreshCallsWith(soonRefresh)).as("due before the next run: taken now").isEqualTo(1);
         assertThat(google.refreshCallsWith(laterRefresh)).isZero();
         assertThat(fixtures.find(later.id).version).isEqualTo(later.version);
     }
