@@ -3,6 +3,7 @@ package dev.integrationhub.token;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -11,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
-import org.hibernate.jpa.SpecHints;
 import org.jboss.logging.Logger;
 
 import dev.integrationhub.config.HubConfig;
@@ -97,25 +97,54 @@ public class GrantRefresher {
 
     /**
      * Claims up to {@code limit} due grants, oldest due first, skipping rows another replica has locked
-     * ({@code FOR UPDATE SKIP LOCKED} over the partial index on {@code refresh_due_at}). A healthy grant that
-     * falls due before the next run ({@code hub.refresh.interval}) is taken now, so that no grant waits for a
-     * tick past its due time; a grant backing off after a failure is taken only once its backoff has passed.
+     * ({@code FOR UPDATE SKIP LOCKED} over the partial index on {@code refresh_due_at}), and leases them, in one
+     * statement. A healthy grant that falls due before the next run ({@code hub.refresh.interval}) is taken now,
+     * so that no grant waits for a tick past its due time; a grant backing off after a failure is taken only
+     * once its backoff has passed.
      */
     @Transactional
     public List<Claimed> claimDue(int limit) {
         Instant now = Instant.now();
-        List<Connection> due = connections.find("status in ?1 and refreshDueAt <= ?2"
-                + " and (refreshFailures = 0 or refreshDueAt <= ?3) order by refreshDueAt",
-                REFRESHABLE, now.plus(config.interval()), now)
-                .withLock(LockModeType.PESSIMISTIC_WRITE)
-                .withHint(SpecHints.HINT_SPEC_LOCK_TIMEOUT, -2)
-                .page(0, limit).list();
+        Instant leaseEnd = now.plus(config.lease());
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = connections.getEntityManager().createNativeQuery("UPDATE integration_tokens t"
+                + " SET refresh_lease_until = :leaseEnd, refresh_due_at = :leaseEnd, version = t.version + 1"
+                + " WHERE t.id IN (SELECT id FROM integration_tokens WHERE status IN ('active', 'degraded')"
+                + " AND refresh_due_at <= :horizon AND (refresh_failures = 0 OR refresh_due_at <= :now)"
+                + " ORDER BY refresh_due_at LIMIT :limit FOR UPDATE SKIP LOCKED)"
+                + " RETURNING t.id, t.version, t.provider, t.integration_type, t.refresh_token_ciphertext,"
+                + " t.granted_scopes")
+                .setParameter("leaseEnd", leaseEnd).setParameter("horizon", now.plus(config.interval()))
+                .setParameter("now", now).setParameter("limit", limit).getResultList();
         List<Claimed> claims = new ArrayList<>();
-        for (Connection connection : due) {
-            lease(connection, now).ifPresent(claims::add);
+        for (Object[] row : rows) {
+            UUID id = (UUID) row[0];
+            Optional<String> refreshToken = Optional.ofNullable((byte[]) row[4]).flatMap(c -> readable(id, c));
+            if (refreshToken.isPresent()) {
+                claims.add(new Claimed(id, ((Number) row[1]).longValue(), (String) row[2], (String) row[3],
+                        refreshToken.get(), textArray(row[5])));
+            } else {
+                needsReauth(connections.findById(id), "no usable refresh token");
+            }
         }
-        connections.flush();
-        return claims.stream().map(c -> withVersion(c, connections.findById(c.connectionId()).version)).toList();
+        return claims;
+    }
+
+    private Optional<String> readable(UUID id, byte[] ciphertext) {
+        try {
+            return Optional.of(tokens.refreshToken(id, ciphertext));
+        } catch (DecryptionFailedException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static List<String> textArray(Object value) {
+        try {
+            Object[] items = value instanceof java.sql.Array array ? (Object[]) array.getArray() : (Object[]) value;
+            return Arrays.stream(items).map(String::valueOf).toList();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

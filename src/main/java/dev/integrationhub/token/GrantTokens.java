@@ -2,17 +2,16 @@ package dev.integrationhub.token;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.Query;
 
 import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.ConnectionRepository;
-import dev.integrationhub.connection.ConnectionStatus;
 
 /**
  * Puts a grant's tokens into a connection and takes them out again, always through {@link SecretCipher}: the
@@ -53,28 +52,34 @@ public class GrantTokens {
     }
 
     /**
-     * The refresh hot path: stores a refreshed grant with one conditional UPDATE, without loading the row,
+     * The refresh hot path: stores a refreshed grant with one conditional SQL UPDATE, without loading the row,
      * if the connection is still {@code active} at the claimed version. Same effect as {@link #store} plus
-     * {@code lastRefreshedAt}.
+     * {@code lastRefreshedAt}. (Plain SQL: a JPQL update is re-translated on every call, which showed in
+     * profiles of the refresh benchmark.)
      *
      * @return false if the row changed since the claim or is not {@code active}; nothing was written then
      */
     public boolean storeRefreshed(UUID connectionId, long version, Grant grant) {
         Instant now = Instant.now();
-        String refreshAssignment = grant.refreshToken() == null ? "" : ", refreshTokenCiphertext = ?8";
-        List<Object> parameters = new ArrayList<>(List.of(
-                cipher.encryptString(grant.accessToken(), new AssociatedData(ACCESS_TOKEN, connectionId)),
-                grant.expiresAt(), List.copyOf(grant.grantedScopes()), grant.expiresAt().minus(leadTime), now,
-                connectionId, version));
+        String refreshAssignment = grant.refreshToken() == null ? "" : ", refresh_token_ciphertext = :refresh";
+        Query update = connections.getEntityManager().createNativeQuery("UPDATE integration_tokens SET"
+                + " access_token_ciphertext = :access, token_expires_at = :expires, granted_scopes = :scopes,"
+                + " refresh_due_at = :due, refresh_lease_until = NULL, refresh_failures = 0, last_refresh_error = NULL,"
+                + " last_refreshed_at = :now, updated_at = :now, version = version + 1" + refreshAssignment
+                + " WHERE id = :id AND version = :version AND status = 'active'")
+                .setParameter("access", cipher.encryptString(grant.accessToken(), new AssociatedData(ACCESS_TOKEN,
+                        connectionId)))
+                .setParameter("expires", grant.expiresAt())
+                .setParameter("scopes", grant.grantedScopes().toArray(String[]::new))
+                .setParameter("due", grant.expiresAt().minus(leadTime))
+                .setParameter("now", now)
+                .setParameter("id", connectionId)
+                .setParameter("version", version);
         if (grant.refreshToken() != null) {
-            parameters.add(cipher.encryptString(grant.refreshToken(), new AssociatedData(REFRESH_TOKEN, connectionId)));
+            update.setParameter("refresh", cipher.encryptString(grant.refreshToken(), new AssociatedData(REFRESH_TOKEN,
+                    connectionId)));
         }
-        parameters.add(ConnectionStatus.ACTIVE);
-        int statusParameter = parameters.size();
-        return connections.update("accessTokenCiphertext = ?1, tokenExpiresAt = ?2, grantedScopes = ?3,"
-                + " refreshDueAt = ?4, refreshLeaseUntil = null, refreshFailures = 0, lastRefreshError = null,"
-                + " lastRefreshedAt = ?5, updatedAt = ?5, version = version + 1" + refreshAssignment
-                + " where id = ?6 and version = ?7 and status = ?" + statusParameter, parameters.toArray()) == 1;
+        return update.executeUpdate() == 1;
     }
 
     /** Destroys the stored tokens and unschedules refresh; the connection can no longer act. */
@@ -95,6 +100,11 @@ public class GrantTokens {
     public Optional<String> refreshToken(Connection connection) {
         return Optional.ofNullable(connection.refreshTokenCiphertext)
                 .map(c -> cipher.decryptString(c, refresh(connection)));
+    }
+
+    /** A refresh token read straight from its column, for code that does not load the entity. */
+    String refreshToken(UUID connectionId, byte[] ciphertext) {
+        return cipher.decryptString(ciphertext, new AssociatedData(REFRESH_TOKEN, connectionId));
     }
 
     private static AssociatedData access(Connection connection) {

@@ -35,7 +35,7 @@ public class RefreshMetrics {
         this.registry = registry;
         this.entityManager = entityManager;
         this.latency = Timer.builder("hub.refresh").description("Time of one refresh, provider call included")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .publishPercentileHistogram().register(registry);
         for (ConnectionStatus status : ConnectionStatus.values()) {
             AtomicLong value = new AtomicLong();
             grantsByStatus.put(status, value);

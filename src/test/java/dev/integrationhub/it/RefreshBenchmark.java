@@ -190,6 +190,11 @@ public final class RefreshBenchmark {
         environment.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.getJdbcUrl("postgres", "postgres"));
         environment.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
         environment.put("QUARKUS_DATASOURCE_PASSWORD", "unused");
+        // BENCH_JAVA_OPTIONS, e.g. -XX:StartFlightRecording=filename=hub.jfr, profiles the service.
+        String javaOptions = System.getenv("BENCH_JAVA_OPTIONS");
+        if (javaOptions != null) {
+            environment.put("JAVA_TOOL_OPTIONS", javaOptions);
+        }
         environment.put("QUARKUS_OIDC_PUBLIC_KEY",
                 Base64.getEncoder().encodeToString(identityProvider.getPublic().getEncoded()));
         return environment;
