@@ -65,11 +65,16 @@ public final class FakeOAuth {
         return "/google".equals(prefix) ? "/google/v1/userinfo" : "/acme/userinfo";
     }
 
+    /** A token endpoint's success body, as Google writes it; {@code refreshToken} may be null. */
+    public static String tokenResponse(String accessToken, String refreshToken, List<String> scopes) {
+        String refresh = refreshToken == null ? "" : ",\"refresh_token\":\"" + refreshToken + "\"";
+        return "{\"access_token\":\"" + accessToken + "\",\"expires_in\":3599,\"token_type\":\"Bearer\",\"scope\":\""
+                + String.join(" ", scopes) + "\"" + refresh + "}";
+    }
+
     /** The token endpoint answers this code with a grant of these scopes. */
     public void grants(String code, String accessToken, String refreshToken, List<String> scopes) {
-        String refresh = refreshToken == null ? "" : ",\"refresh_token\":\"" + refreshToken + "\"";
-        answersCode(code, okJson("{\"access_token\":\"" + accessToken + "\",\"expires_in\":3599,\"token_type\":\"Bearer\","
-                + "\"scope\":\"" + String.join(" ", scopes) + "\"" + refresh + "}"));
+        answersCode(code, okJson(tokenResponse(accessToken, refreshToken, scopes)));
     }
 
     /** The token endpoint answers this code with the given response. */
@@ -81,9 +86,7 @@ public final class FakeOAuth {
 
     /** The token endpoint refreshes this refresh token, rotating it when {@code rotatedRefresh} is given. */
     public void refreshes(String refreshToken, String newAccess, String rotatedRefresh, List<String> scopes) {
-        String refresh = rotatedRefresh == null ? "" : ",\"refresh_token\":\"" + rotatedRefresh + "\"";
-        answersRefresh(refreshToken, okJson("{\"access_token\":\"" + newAccess + "\",\"expires_in\":3599,"
-                + "\"token_type\":\"Bearer\",\"scope\":\"" + String.join(" ", scopes) + "\"" + refresh + "}"));
+        answersRefresh(refreshToken, okJson(tokenResponse(newAccess, rotatedRefresh, scopes)));
     }
 
     /** The token endpoint answers a refresh with this refresh token with the given response. */

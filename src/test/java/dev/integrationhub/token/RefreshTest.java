@@ -103,8 +103,8 @@ class RefreshTest {
             String refresh = secret("1//many");
             refreshTokens.add(refresh);
             fixtures.expireIn(grant(refresh).id, 120);
-            google.answersRefresh(refresh, WireMock.okJson("{\"access_token\":\"" + secret("ya29.m") + "\","
-                    + "\"expires_in\":3599,\"scope\":\"" + String.join(" ", SCOPES) + "\"}").withFixedDelay(50));
+            google.answersRefresh(refresh,
+                    WireMock.okJson(FakeOAuth.tokenResponse(secret("ya29.m"), null, SCOPES)).withFixedDelay(50));
         }
 
         CountDownLatch start = new CountDownLatch(1);
@@ -154,8 +154,7 @@ class RefreshTest {
                 .withRequestBody(
                         WireMock.containing(java.net.URLEncoder.encode(first, java.nio.charset.StandardCharsets.UTF_8)))
                 .inScenario(scenario).whenScenarioStateIs(Scenario.STARTED).willSetStateTo("rotated")
-                .willReturn(WireMock.okJson("{\"access_token\":\"" + newAccess + "\",\"expires_in\":3599,"
-                        + "\"refresh_token\":\"" + second + "\",\"scope\":\"" + String.join(" ", SCOPES) + "\"}")
+                .willReturn(WireMock.okJson(FakeOAuth.tokenResponse(newAccess, second, SCOPES))
                         .withFixedDelay(300)));
         providerServer.stubFor(WireMock.post(WireMock.urlEqualTo("/google/token"))
                 .withRequestBody(
@@ -224,8 +223,7 @@ class RefreshTest {
                 .willReturn(WireMock.aResponse().withStatus(503)));
         providerServer.stubFor(WireMock.post(WireMock.urlEqualTo("/google/token")).withRequestBody(WireMock.containing(encoded))
                 .inScenario(scenario).whenScenarioStateIs("up")
-                .willReturn(WireMock.okJson("{\"access_token\":\"" + secret("ya29.back") + "\",\"expires_in\":3599,"
-                        + "\"scope\":\"" + String.join(" ", SCOPES) + "\"}")));
+                .willReturn(WireMock.okJson(FakeOAuth.tokenResponse(secret("ya29.back"), null, SCOPES))));
 
         fixtures.expireIn(connection.id, 120);
         scheduler.runOnce();
