@@ -57,6 +57,8 @@ class WebhookDeliveryTest {
                 "\"integration_type\":\"gmail\"", "\"status\":\"active\"").doesNotContain("ya29", "1//");
         assertThat(created.getHeader("X-Hub-Delivery")).isNotBlank();
         assertThat(created.getHeader("Content-Type")).startsWith("application/json");
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("hub_webhook_deliveries_total{outcome=\"delivered\"}"));
     }
 
     @Test
