@@ -11,9 +11,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import com.google.crypto.tink.KeysetHandle;
+
+import dev.integrationhub.testsupport.Tokens;
+import dev.integrationhub.token.Keysets;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * The packaged service ({@code target/quarkus-app/quarkus-run.jar}) started as operators start it: a plain
@@ -32,6 +40,26 @@ final class PackagedService implements AutoCloseable {
         this.process = process;
         this.output = output;
         this.port = port;
+    }
+
+    /**
+     * Everything a production start needs, as environment variables: the database, the keyset, Google's token
+     * endpoint, and an identity provider's public key (a random one: no dev token is accepted).
+     */
+    static Map<String, String> environment(EmbeddedPostgres postgres, KeysetHandle keyset, String tokenUri) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("HUB_PUBLIC_URL", "https://hub.example.com");
+        environment.put("HUB_FRONTEND_URL", "https://app.example.com");
+        environment.put("HUB_CRYPTO_KEYSET", Keysets.toJson(keyset));
+        environment.put("HUB_PROVIDERS_GOOGLE_CLIENT_ID", "packaged-client");
+        environment.put("HUB_PROVIDERS_GOOGLE_CLIENT_SECRET", "packaged-secret");
+        environment.put("HUB_PROVIDERS_GOOGLE_TOKEN_URI", tokenUri);
+        environment.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.getJdbcUrl("postgres", "postgres"));
+        environment.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
+        environment.put("QUARKUS_DATASOURCE_PASSWORD", "unused");
+        environment.put("QUARKUS_OIDC_PUBLIC_KEY",
+                Base64.getEncoder().encodeToString(Tokens.newRsaKeyPair().getPublic().getEncoded()));
+        return environment;
     }
 
     static PackagedService start(Map<String, String> environment) {

@@ -1,39 +1,21 @@
 package dev.integrationhub.it;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import com.google.crypto.tink.KeysetHandle;
-import com.sun.net.httpserver.HttpServer;
 
-import dev.integrationhub.testsupport.Tokens;
-import dev.integrationhub.token.AssociatedData;
-import dev.integrationhub.token.GrantTokens;
 import dev.integrationhub.token.Keysets;
 import dev.integrationhub.token.SecretCipher;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -53,18 +35,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 public final class RefreshBenchmark {
 
-    private static final List<String> SCOPES = List.of("openid", "email", "https://www.googleapis.com/auth/gmail.send",
-            "https://www.googleapis.com/auth/gmail.readonly");
     private static final String DUE_SCAN = "SELECT * FROM integration_tokens WHERE status IN ('active', 'degraded')"
             + " AND refresh_due_at <= now() + interval '30 seconds' AND (refresh_failures = 0 OR refresh_due_at <= now())"
             + " ORDER BY refresh_due_at LIMIT 200 FOR UPDATE SKIP LOCKED";
 
     private final Duration latency;
-    private final Map<String, AtomicInteger> callsByRefreshToken = new ConcurrentHashMap<>();
-    private final AtomicLong firstCallNanos = new AtomicLong();
-    private final AtomicLong lastCallNanos = new AtomicLong();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicInteger maxInFlight = new AtomicInteger();
     private final SecretCipher cipher;
     private final KeysetHandle keyset = Keysets.generate();
 
@@ -85,9 +60,10 @@ public final class RefreshBenchmark {
 
     private void run(int burst, int window, Duration windowLength, Path report) throws Exception {
         StringBuilder out = new StringBuilder();
-        HttpServer provider = fakeProvider();
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start();
-                PackagedService service = PackagedService.start(environment(postgres, provider))) {
+        try (CountingTokenEndpoint provider = new CountingTokenEndpoint(latency);
+                EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start();
+                PackagedService service = PackagedService.start(
+                        profiled(PackagedService.environment(postgres, keyset, provider.uri())))) {
             service.awaitReady(Duration.ofSeconds(120));
             int concurrency = 64;
             double limit = concurrency / (latency.toMillis() / 1000.0);
@@ -97,20 +73,20 @@ public final class RefreshBenchmark {
 
             try (Connection db = postgres.getPostgresDatabase().getConnection()) {
                 // 1. throughput
-                insertGrants(db, burst, i -> Instant.now().minusSeconds(1));
-                awaitRefreshed(db, burst, Duration.ofMinutes(10));
-                double seconds = (lastCallNanos.get() - firstCallNanos.get()) / 1e9;
+                GrantRows.insert(db, cipher, burst, i -> Instant.now().minusSeconds(1));
+                GrantRows.awaitRefreshed(db, burst, Duration.ofMinutes(10));
+                double seconds = (provider.lastCallNanos.get() - provider.firstCallNanos.get()) / 1e9;
                 double rate = burst / seconds;
                 out.append("## Throughput\n\n").append(burst).append(" grants due at once, drained in ")
                         .append(String.format("%.1f s: %.0f refreshes/s = %.0f %% of the limit", seconds, rate,
                                 100 * rate / limit))
-                        .append("; at most ").append(maxInFlight.get()).append(" provider calls were in flight.\n\n");
+                        .append("; at most ").append(provider.maxInFlight.get()).append(" provider calls were in flight.\n\n");
 
                 // 2. lag over one window
                 Instant windowStart = Instant.now().plusSeconds(20);
-                Map<UUID, Instant> due = insertGrants(db, window,
+                Map<UUID, Instant> due = GrantRows.insert(db, cipher, window,
                         i -> windowStart.plusMillis(windowLength.toMillis() * i / window));
-                awaitRefreshed(db, burst + window, windowLength.plusMinutes(10));
+                GrantRows.awaitRefreshed(db, burst + window, windowLength.plusMinutes(10));
                 long[] lagsMillis = lags(db, due);
                 Arrays.sort(lagsMillis);
                 long late = Arrays.stream(lagsMillis).filter(l -> l > 0).count();
@@ -123,8 +99,8 @@ public final class RefreshBenchmark {
                                 window));
 
                 // 3. double refreshes
-                long doubles = callsByRefreshToken.values().stream().filter(c -> c.get() > 1).count();
-                out.append("## Double refreshes\n\n").append(doubles).append(" of ").append(callsByRefreshToken.size())
+                out.append("## Double refreshes\n\n").append(provider.doubleRefreshes()).append(" of ")
+                        .append(provider.callsByRefreshToken.size())
                         .append(" refresh tokens were sent to the provider more than once.\n\n");
 
                 // 4. the due-scan on 1,000,000 rows (the service stopped, so the filler's due rows stay due)
@@ -135,123 +111,19 @@ public final class RefreshBenchmark {
                                 + " The scan reads the index in due order and stops after the batch:\n\n```\n")
                         .append(explain(db)).append("```\n");
             }
-        } finally {
-            provider.stop(0);
         }
         Files.createDirectories(report.getParent());
         Files.writeString(report, out.toString());
         System.out.println(out);
     }
 
-    private HttpServer fakeProvider() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4096);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/token", exchange -> {
-            int now = inFlight.incrementAndGet();
-            maxInFlight.accumulateAndGet(now, Math::max);
-            try (InputStream body = exchange.getRequestBody()) {
-                Map<String, String> form = new HashMap<>();
-                for (String pair : new String(body.readAllBytes(), StandardCharsets.UTF_8).split("&")) {
-                    String[] kv = pair.split("=", 2);
-                    form.put(kv[0], kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
-                }
-                callsByRefreshToken.computeIfAbsent(form.getOrDefault("refresh_token", ""), k -> new AtomicInteger())
-                        .incrementAndGet();
-                firstCallNanos.compareAndSet(0, System.nanoTime());
-                Thread.sleep(latency);
-                byte[] answer = ("{\"access_token\":\"ya29.bench-" + UUID.randomUUID() + "\",\"expires_in\":3599,"
-                        + "\"token_type\":\"Bearer\",\"scope\":\"" + String.join(" ", SCOPES) + "\"}")
-                        .getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(200, answer.length);
-                exchange.getResponseBody().write(answer);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                lastCallNanos.set(System.nanoTime());
-                inFlight.decrementAndGet();
-                exchange.close();
-            }
-        });
-        server.start();
-        return server;
-    }
-
-    private Map<String, String> environment(EmbeddedPostgres postgres, HttpServer provider) {
-        KeyPair identityProvider = Tokens.newRsaKeyPair();
-        Map<String, String> environment = new HashMap<>();
-        environment.put("HUB_PUBLIC_URL", "https://hub.example.com");
-        environment.put("HUB_FRONTEND_URL", "https://app.example.com");
-        environment.put("HUB_CRYPTO_KEYSET", Keysets.toJson(keyset));
-        environment.put("HUB_PROVIDERS_GOOGLE_CLIENT_ID", "bench-client");
-        environment.put("HUB_PROVIDERS_GOOGLE_CLIENT_SECRET", "bench-secret");
-        environment.put("HUB_PROVIDERS_GOOGLE_TOKEN_URI",
-                "http://127.0.0.1:" + provider.getAddress().getPort() + "/token");
-        environment.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.getJdbcUrl("postgres", "postgres"));
-        environment.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
-        environment.put("QUARKUS_DATASOURCE_PASSWORD", "unused");
-        // BENCH_JAVA_OPTIONS, e.g. -XX:StartFlightRecording=filename=hub.jfr, profiles the service.
+    /** BENCH_JAVA_OPTIONS, e.g. -XX:StartFlightRecording=filename=hub.jfr, profiles the service. */
+    private static Map<String, String> profiled(Map<String, String> environment) {
         String javaOptions = System.getenv("BENCH_JAVA_OPTIONS");
         if (javaOptions != null) {
             environment.put("JAVA_TOOL_OPTIONS", javaOptions);
         }
-        environment.put("QUARKUS_OIDC_PUBLIC_KEY",
-                Base64.getEncoder().encodeToString(identityProvider.getPublic().getEncoded()));
         return environment;
-    }
-
-    interface DueAt {
-        Instant of(int index);
-    }
-
-    /** Inserts grants as the hub stores them (ciphertext bound to each row), in one transaction. */
-    private Map<UUID, Instant> insertGrants(Connection db, int count, DueAt dueAt) throws SQLException {
-        Map<UUID, Instant> due = new HashMap<>();
-        db.setAutoCommit(false);
-        try (PreparedStatement insert = db.prepareStatement("INSERT INTO integration_tokens (id, user_id,"
-                + " integration_type, provider, account_subject, account_email, granted_scopes, status,"
-                + " access_token_ciphertext, refresh_token_ciphertext, token_expires_at, refresh_due_at, created_at,"
-                + " updated_at) VALUES (?, ?, 'gmail', 'google', ?, ?, ?, 'active', ?, ?, ?, ?, now(), now())")) {
-            for (int i = 0; i < count; i++) {
-                UUID id = UUID.randomUUID();
-                Instant refreshAt = dueAt.of(i);
-                due.put(id, refreshAt);
-                insert.setObject(1, id);
-                insert.setString(2, "bench-user-" + i);
-                insert.setString(3, "bench-sub-" + id);
-                insert.setString(4, "user" + i + "@bench.example");
-                insert.setArray(5, db.createArrayOf("text", SCOPES.toArray()));
-                insert.setBytes(6,
-                        cipher.encryptString("ya29.initial-" + id, new AssociatedData(GrantTokens.ACCESS_TOKEN, id)));
-                insert.setBytes(7, cipher.encryptString("1//bench-" + id, new AssociatedData(GrantTokens.REFRESH_TOKEN, id)));
-                insert.setTimestamp(8, Timestamp.from(refreshAt.plus(Duration.ofMinutes(5))));
-                insert.setTimestamp(9, Timestamp.from(refreshAt));
-                insert.addBatch();
-                if (i % 1000 == 999) {
-                    insert.executeBatch();
-                }
-            }
-            insert.executeBatch();
-        }
-        db.commit();
-        db.setAutoCommit(true);
-        return due;
-    }
-
-    private static void awaitRefreshed(Connection db, int expected, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            try (Statement query = db.createStatement();
-                    ResultSet count = query.executeQuery("SELECT count(*) FROM integration_tokens"
-                            + " WHERE last_refreshed_at IS NOT NULL")) {
-                count.next();
-                if (count.getLong(1) >= expected) {
-                    return;
-                }
-            }
-            Thread.sleep(1000);
-        }
-        throw new IllegalStateException("not all grants were refreshed within " + timeout);
     }
 
     private static long[] lags(Connection db, Map<UUID, Instant> due) throws SQLException {

@@ -1,0 +1,83 @@
+package dev.integrationhub.it;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.IntFunction;
+
+import dev.integrationhub.token.AssociatedData;
+import dev.integrationhub.token.GrantTokens;
+import dev.integrationhub.token.SecretCipher;
+
+/** Gmail grants written straight into the database the way the hub stores them, and their refresh progress. */
+final class GrantRows {
+
+    private GrantRows() {
+    }
+
+    /**
+     * Inserts {@code count} active grants in one transaction, with Tink ciphertext bound to each row.
+     *
+     * @param dueAt when the {@code i}-th grant falls due
+     * @return each grant's due time, by id
+     */
+    static Map<UUID, Instant> insert(Connection db, SecretCipher cipher, int count, IntFunction<Instant> dueAt)
+            throws SQLException {
+        Map<UUID, Instant> due = new HashMap<>();
+        db.setAutoCommit(false);
+        try (PreparedStatement insert = db.prepareStatement("INSERT INTO integration_tokens (id, user_id,"
+                + " integration_type, provider, account_subject, account_email, granted_scopes, status,"
+                + " access_token_ciphertext, refresh_token_ciphertext, token_expires_at, refresh_due_at, created_at,"
+                + " updated_at) VALUES (?, ?, 'gmail', 'google', ?, ?, ?, 'active', ?, ?, ?, ?, now(), now())")) {
+            for (int i = 0; i < count; i++) {
+                UUID id = UUID.randomUUID();
+                Instant refreshAt = dueAt.apply(i);
+                due.put(id, refreshAt);
+                insert.setObject(1, id);
+                insert.setString(2, "user-" + i);
+                insert.setString(3, "sub-" + id);
+                insert.setString(4, "user" + i + "@example.com");
+                insert.setArray(5, db.createArrayOf("text", CountingTokenEndpoint.SCOPES.toArray()));
+                insert.setBytes(6, cipher.encryptString("ya29.initial-" + id,
+                        new AssociatedData(GrantTokens.ACCESS_TOKEN, id)));
+                insert.setBytes(7, cipher.encryptString("1//refresh-" + id,
+                        new AssociatedData(GrantTokens.REFRESH_TOKEN, id)));
+                insert.setTimestamp(8, Timestamp.from(refreshAt.plus(Duration.ofMinutes(5))));
+                insert.setTimestamp(9, Timestamp.from(refreshAt));
+                insert.addBatch();
+                if (i % 1000 == 999) {
+                    insert.executeBatch();
+                }
+            }
+            insert.executeBatch();
+        }
+        db.commit();
+        db.setAutoCommit(true);
+        return due;
+    }
+
+    /** Waits until at least {@code expected} grants have been refreshed. */
+    static void awaitRefreshed(Connection db, int expected, Duration timeout) throws SQLException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            try (Statement query = db.createStatement();
+                    ResultSet count = query.executeQuery("SELECT count(*) FROM integration_tokens"
+                            + " WHERE last_refreshed_at IS NOT NULL")) {
+                count.next();
+                if (count.getLong(1) >= expected) {
+                    return;
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("not all " + expected + " grants were refreshed within " + timeout);
+    }
+}
