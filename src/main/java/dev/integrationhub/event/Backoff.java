@@ -1,5 +1,6 @@
 package dev.integrationhub.event;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -10,6 +11,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code Retry-After}.
  */
 public record Backoff(Duration initial, Duration max) {
+
+    /** The delay an HTTP answer asks for with {@code Retry-After} (in seconds; the date form is ignored). */
+    public static Optional<Duration> retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").filter(v -> v.matches("[0-9]{1,6}"))
+                .map(v -> Duration.ofSeconds(Long.parseLong(v)));
+    }
 
     /**
      * The delay before the next attempt.

@@ -23,12 +23,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.integrationhub.config.HubConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 
 /**
  * Posts connection events to {@code hub.webhooks.url}, signed: {@code X-Hub-Signature: sha256=<hex>} is the
  * HMAC-SHA256, keyed with {@code hub.webhooks.secret}, of {@code <X-Hub-Timestamp>.<body>}. Any failure is
  * retried by the outbox (at least once delivery; {@code X-Hub-Delivery} lets the receiver drop duplicates).
+ * Created at startup, so a webhook URL without a usable secret stops the service before it serves.
  */
+@Startup
 @ApplicationScoped
 public class WebhookSender implements OutboxHandler {
 
@@ -41,7 +44,7 @@ public class WebhookSender implements OutboxHandler {
     private final ObjectMapper json = new ObjectMapper();
     private final MeterRegistry metrics;
 
-    WebhookSender(HubConfig config, MeterRegistry metrics) {
+    WebhookSender(HttpClient http, HubConfig config, MeterRegistry metrics) {
         this.url = config.webhooks().url();
         this.secret = config.webhooks().secret();
         if (url.isPresent() && secret.filter(s -> s.length() >= 16).isEmpty()) {
@@ -49,7 +52,7 @@ public class WebhookSender implements OutboxHandler {
                     + " characters, when hub.webhooks.url is set");
         }
         this.timeout = config.providerCalls().timeout();
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = http;
         this.metrics = metrics;
     }
 
@@ -92,9 +95,8 @@ public class WebhookSender implements OutboxHandler {
         try {
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() / 100 != 2) {
-                Duration retryAfter = response.headers().firstValue("Retry-After").filter(v -> v.matches("[0-9]{1,6}"))
-                        .map(v -> Duration.ofSeconds(Long.parseLong(v))).orElse(null);
-                throw new DeliveryFailedException("receiver answered HTTP " + response.statusCode(), true, retryAfter);
+                throw new DeliveryFailedException("receiver answered HTTP " + response.statusCode(), true,
+                        Backoff.retryAfter(response).orElse(null));
             }
             outcome = "delivered";
         } catch (HttpTimeoutException e) {

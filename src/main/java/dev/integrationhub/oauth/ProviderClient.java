@@ -15,7 +15,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -23,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.integrationhub.config.HubConfig;
+import dev.integrationhub.event.Backoff;
 import dev.integrationhub.token.Grant;
 
 /**
@@ -39,9 +39,9 @@ public class ProviderClient {
     private final Duration timeout;
     private final ObjectMapper json = new ObjectMapper();
 
-    ProviderClient(HubConfig config) {
+    ProviderClient(HttpClient http, HubConfig config) {
+        this.http = http;
         this.timeout = config.providerCalls().timeout();
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /**
@@ -102,16 +102,16 @@ public class ProviderClient {
         String clientId = config.clientId().orElse("");
         switch (config.clientAuthMethod()) {
             case "client_secret_basic" -> request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    (encode(clientId) + ":" + encode(config.clientSecret().orElse(""))).getBytes(StandardCharsets.UTF_8)));
+                    (formEncode(clientId) + ":" + formEncode(config.clientSecret().orElse("")))
+                            .getBytes(StandardCharsets.UTF_8)));
             case "client_secret_post" -> {
                 body.put("client_id", clientId);
                 body.put("client_secret", config.clientSecret().orElse(""));
             }
             default -> body.put("client_id", clientId);
         }
-        String encoded = body.entrySet().stream().map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
-                .collect(Collectors.joining("&"));
-        return send(provider, endpoint, request.POST(HttpRequest.BodyPublishers.ofString(encoded)).build());
+        return send(provider, endpoint,
+                request.POST(HttpRequest.BodyPublishers.ofString(UrlEncoding.query(body))).build());
     }
 
     private HttpResponse<String> send(ProviderSettings provider, String endpoint, HttpRequest request) {
@@ -134,7 +134,7 @@ public class ProviderClient {
         ProviderCallException.Failure failure = status == 429 || status >= 500 ? ProviderCallException.Failure.UNAVAILABLE
                 : status >= 400 ? ProviderCallException.Failure.REJECTED : ProviderCallException.Failure.UNREACHABLE;
         throw new ProviderCallException(failure, provider.name(), endpoint, status, oauthErrorCode(response.body()),
-                retryAfter(response).orElse(null));
+                Backoff.retryAfter(response).orElse(null));
     }
 
     private Grant readGrant(ProviderSettings provider, HttpResponse<String> response, List<String> requestedScopes) {
@@ -177,17 +177,13 @@ public class ProviderClient {
         }
     }
 
-    private static java.util.Optional<Duration> retryAfter(HttpResponse<String> response) {
-        return response.headers().firstValue("Retry-After").filter(v -> v.matches("[0-9]{1,6}"))
-                .map(v -> Duration.ofSeconds(Long.parseLong(v)));
-    }
-
     private static ProviderCallException unreachable(ProviderSettings provider, String endpoint, int status) {
         return new ProviderCallException(ProviderCallException.Failure.UNREACHABLE, provider.name(), endpoint, status, null,
                 null);
     }
 
-    private static String encode(String value) {
+    /** RFC 6749 §2.3.1: client id and secret are form-encoded before Basic encoding. */
+    private static String formEncode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

@@ -168,11 +168,7 @@ public class GrantRefresher {
             return new HeldElsewhere(connection.refreshLeaseUntil);
         }
         Optional<Claimed> claim = lease(connection, now);
-        if (claim.isEmpty()) {
-            return new Unrefreshable(true);
-        }
-        connections.flush();
-        return withVersion(claim.get(), connection.version);
+        return claim.isPresent() ? claim.get() : new Unrefreshable(true);
     }
 
     /** Calls the provider and records the outcome. Holds no transaction or lock during the call. */
@@ -191,26 +187,19 @@ public class GrantRefresher {
         return outcome;
     }
 
+    /** Leases a locked grant to the caller; without a readable refresh token it needs reauthorization instead. */
     private Optional<Claimed> lease(Connection connection, Instant now) {
-        Optional<String> refreshToken;
-        try {
-            refreshToken = tokens.refreshToken(connection);
-        } catch (DecryptionFailedException e) {
-            refreshToken = Optional.empty();
-        }
+        Optional<String> refreshToken = Optional.ofNullable(connection.refreshTokenCiphertext)
+                .flatMap(ciphertext -> readable(connection.id, ciphertext));
         if (refreshToken.isEmpty()) {
             needsReauth(connection, "no usable refresh token");
             return Optional.empty();
         }
         connection.refreshLeaseUntil = now.plus(config.lease());
         connection.refreshDueAt = connection.refreshLeaseUntil;
-        return Optional.of(new Claimed(connection.id, -1, connection.provider, connection.integrationType,
+        connections.flush();
+        return Optional.of(new Claimed(connection.id, connection.version, connection.provider, connection.integrationType,
                 refreshToken.get(), List.copyOf(connection.grantedScopes)));
-    }
-
-    private static Claimed withVersion(Claimed claim, long version) {
-        return new Claimed(claim.connectionId(), version, claim.provider(), claim.integrationType(), claim.refreshToken(),
-                claim.scopes());
     }
 
     private Outcome recordSuccess(Claimed claim, Grant grant) {

@@ -39,9 +39,9 @@ public class GrantTokens {
      * refresh token, and the old one stays valid.
      */
     public void store(Connection connection, Grant grant) {
-        connection.accessTokenCiphertext = cipher.encryptString(grant.accessToken(), access(connection));
+        connection.accessTokenCiphertext = cipher.encryptString(grant.accessToken(), access(connection.id));
         if (grant.refreshToken() != null) {
-            connection.refreshTokenCiphertext = cipher.encryptString(grant.refreshToken(), refresh(connection));
+            connection.refreshTokenCiphertext = cipher.encryptString(grant.refreshToken(), refresh(connection.id));
         }
         connection.tokenExpiresAt = grant.expiresAt();
         connection.grantedScopes = List.copyOf(grant.grantedScopes());
@@ -67,8 +67,7 @@ public class GrantTokens {
                 + " refresh_due_at = :due, refresh_lease_until = NULL, refresh_failures = 0, last_refresh_error = NULL,"
                 + " last_refreshed_at = :now, updated_at = :now, version = version + 1" + refreshAssignment
                 + " WHERE id = :id AND version = :version AND status = 'active'")
-                .setParameter("access", cipher.encryptString(grant.accessToken(), new AssociatedData(ACCESS_TOKEN,
-                        connectionId)))
+                .setParameter("access", cipher.encryptString(grant.accessToken(), access(connectionId)))
                 .setParameter("expires", grant.expiresAt())
                 .setParameter("scopes", grant.grantedScopes().toArray(String[]::new))
                 .setParameter("due", grant.expiresAt().minus(leadTime))
@@ -76,8 +75,7 @@ public class GrantTokens {
                 .setParameter("id", connectionId)
                 .setParameter("version", version);
         if (grant.refreshToken() != null) {
-            update.setParameter("refresh", cipher.encryptString(grant.refreshToken(), new AssociatedData(REFRESH_TOKEN,
-                    connectionId)));
+            update.setParameter("refresh", cipher.encryptString(grant.refreshToken(), refresh(connectionId)));
         }
         return update.executeUpdate() == 1;
     }
@@ -93,25 +91,25 @@ public class GrantTokens {
 
     /** The access token; empty if none is stored (a revoked connection). */
     public Optional<String> accessToken(Connection connection) {
-        return Optional.ofNullable(connection.accessTokenCiphertext).map(c -> cipher.decryptString(c, access(connection)));
+        return Optional.ofNullable(connection.accessTokenCiphertext)
+                .map(c -> cipher.decryptString(c, access(connection.id)));
     }
 
     /** The refresh token; empty if none is stored. */
     public Optional<String> refreshToken(Connection connection) {
-        return Optional.ofNullable(connection.refreshTokenCiphertext)
-                .map(c -> cipher.decryptString(c, refresh(connection)));
+        return Optional.ofNullable(connection.refreshTokenCiphertext).map(c -> refreshToken(connection.id, c));
     }
 
     /** A refresh token read straight from its column, for code that does not load the entity. */
     String refreshToken(UUID connectionId, byte[] ciphertext) {
-        return cipher.decryptString(ciphertext, new AssociatedData(REFRESH_TOKEN, connectionId));
+        return cipher.decryptString(ciphertext, refresh(connectionId));
     }
 
-    private static AssociatedData access(Connection connection) {
-        return new AssociatedData(ACCESS_TOKEN, connection.id);
+    private static AssociatedData access(UUID connectionId) {
+        return new AssociatedData(ACCESS_TOKEN, connectionId);
     }
 
-    private static AssociatedData refresh(Connection connection) {
-        return new AssociatedData(REFRESH_TOKEN, connection.id);
+    private static AssociatedData refresh(UUID connectionId) {
+        return new AssociatedData(REFRESH_TOKEN, connectionId);
     }
 }

@@ -1,7 +1,6 @@
 package dev.integrationhub.oauth.rest;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -24,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.oauth.ReturnTo;
+import dev.integrationhub.oauth.UrlEncoding;
 import dev.integrationhub.oauth.service.ConnectFlowService;
 
 /**
@@ -95,8 +94,7 @@ public class BrowserResponses {
             csp = POPUP_CSP;
         } else {
             String path = returnTo == null ? ReturnTo.DEFAULT : returnTo;
-            response = Response.status(302).location(URI.create(config.frontendUrl() + path + "?" + query.entrySet()
-                    .stream().map(e -> encode(e.getKey()) + "=" + encode(e.getValue())).collect(Collectors.joining("&"))));
+            response = Response.status(302).location(URI.create(config.frontendUrl() + path + "?" + UrlEncoding.query(query)));
         }
         if (cookieName != null) {
             response.header(HttpHeaders.SET_COOKIE, cookie(cookieName, "", 0));
@@ -135,10 +133,6 @@ public class BrowserResponses {
         return response.header(HttpHeaders.CACHE_CONTROL, "no-store").header("Pragma", "no-cache")
                 .header("Referrer-Policy", "no-referrer").header("X-Content-Type-Options", "nosniff")
                 .header("Content-Security-Policy", csp);
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static String sha256Base64(String script) {

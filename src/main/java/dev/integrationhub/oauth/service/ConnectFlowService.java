@@ -1,14 +1,11 @@
 package dev.integrationhub.oauth.service;
 
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,6 +22,7 @@ import dev.integrationhub.oauth.ProviderAccount;
 import dev.integrationhub.oauth.ProviderCallException;
 import dev.integrationhub.oauth.ProviderClient;
 import dev.integrationhub.oauth.ReturnTo;
+import dev.integrationhub.oauth.UrlEncoding;
 import dev.integrationhub.token.Grant;
 
 /**
@@ -111,8 +109,7 @@ public class ConnectFlowService {
             integration.provider().config().authorizationParams().forEach(query::putIfAbsent);
             URI endpoint = integration.provider().config().authorizationUri();
             String separator = endpoint.getRawQuery() == null ? "?" : "&";
-            URI location = URI.create(endpoint + separator + query.entrySet().stream()
-                    .map(e -> encode(e.getKey()) + "=" + encode(e.getValue())).collect(Collectors.joining("&")));
+            URI location = URI.create(endpoint + separator + UrlEncoding.query(query));
             return new ProviderRedirect(location, FlowStore.cookieName(flow.id), authorized.binding());
         });
     }
@@ -171,9 +168,5 @@ public class ConnectFlowService {
         LOG.infof("Connect flow %s failed: %s%s", flow.map(f -> f.id.toString()).orElse("(unknown)"), code,
                 cause == null ? "" : " (" + cause + ")");
         return new Failed(flow, code, missingScopes);
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }
