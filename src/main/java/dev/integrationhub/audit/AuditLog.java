@@ -1,6 +1,6 @@
 package dev.integrationhub.audit;
 
-import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.UUID;
 
@@ -13,10 +13,16 @@ import io.quarkus.hibernate.orm.panache.PanacheRepository;
 @ApplicationScoped
 public class AuditLog implements PanacheRepository<AuditEntry> {
 
+    private final InstantSource clock;
+
+    AuditLog(InstantSource clock) {
+        this.clock = clock;
+    }
+
     @Transactional(Transactional.TxType.MANDATORY)
     public void record(String actor, String action, UUID connectionId, Map<String, Object> detail) {
         AuditEntry entry = new AuditEntry();
-        entry.occurredAt = Instant.now();
+        entry.occurredAt = clock.instant();
         entry.actor = actor;
         entry.action = action;
         entry.connectionId = connectionId;

@@ -10,17 +10,17 @@ import java.util.UUID;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.PrePersist;
-import jakarta.persistence.PreUpdate;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
+import org.hibernate.annotations.CreationTimestamp;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.UpdateTimestamp;
 import org.hibernate.type.SqlTypes;
 
 /**
  * One user's link to one account of one integration type, with its grant. The tokens are stored only as
- * ciphertext (see {@code dev.integrationhub.token.GrantTokens}); the id is assigned before the first insert
+ * ciphertext (see {@code dev.integrationhub.connection.GrantTokens}); the id is assigned before the first insert
  * because the ciphertexts are bound to it.
  */
 @Entity
@@ -86,9 +86,11 @@ public class Connection {
     @Column(nullable = false)
     public Map<String, Object> metadata = new HashMap<>();
 
+    @CreationTimestamp
     @Column(name = "created_at", nullable = false, updatable = false)
     public Instant createdAt;
 
+    @UpdateTimestamp
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
@@ -104,16 +106,5 @@ public class Connection {
         connection.provider = provider;
         connection.accountSubject = accountSubject;
         return connection;
-    }
-
-    @PrePersist
-    void onInsert() {
-        createdAt = Instant.now();
-        updatedAt = createdAt;
-    }
-
-    @PreUpdate
-    void onUpdate() {
-        updatedAt = Instant.now();
     }
 }

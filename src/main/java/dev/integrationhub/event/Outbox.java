@@ -2,6 +2,7 @@ package dev.integrationhub.event;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,8 +14,8 @@ import jakarta.transaction.Transactional;
 
 import org.hibernate.jpa.SpecHints;
 
-import dev.integrationhub.token.AssociatedData;
-import dev.integrationhub.token.SecretCipher;
+import dev.integrationhub.crypto.AssociatedData;
+import dev.integrationhub.crypto.SecretCipher;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
 /**
@@ -33,9 +34,11 @@ public class Outbox implements PanacheRepositoryBase<OutboxItem, UUID> {
     private static final String IN_ORDER = "not exists (from OutboxItem e where e.connectionId = o.connectionId"
             + " and e.kind = o.kind and e.doneAt is null and e.seq < o.seq)";
 
+    private final InstantSource clock;
     private final SecretCipher cipher;
 
-    Outbox(SecretCipher cipher) {
+    Outbox(SecretCipher cipher, InstantSource clock) {
+        this.clock = clock;
         this.cipher = cipher;
     }
 
@@ -48,7 +51,7 @@ public class Outbox implements PanacheRepositoryBase<OutboxItem, UUID> {
         item.connectionId = connectionId;
         item.payload = Map.copyOf(payload);
         item.secretCiphertext = secret.map(s -> cipher.encryptString(s, secretData(item.id))).orElse(null);
-        item.createdAt = Instant.now();
+        item.createdAt = clock.instant();
         item.nextAttemptAt = item.createdAt;
         persist(item);
         return item.id;
@@ -57,7 +60,7 @@ public class Outbox implements PanacheRepositoryBase<OutboxItem, UUID> {
     /** Claims up to {@code limit} due items (or the one given), leasing them to the caller. */
     @Transactional
     List<OutboxItem> claim(Optional<UUID> only, int limit) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         List<OutboxItem> due = (only.isPresent()
                 ? find("from OutboxItem o where o.id = ?1 and o.doneAt is null and o.nextAttemptAt <= ?2 and " + IN_ORDER,
                         only.get(), now)
@@ -90,7 +93,7 @@ public class Outbox implements PanacheRepositoryBase<OutboxItem, UUID> {
     }
 
     private void finish(UUID id, String outcome, String error) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         update("attempts = attempts + 1, doneAt = ?1, outcome = ?2, lastError = ?3, secretCiphertext = null"
                 + " where id = ?4", now, outcome, error, id);
     }

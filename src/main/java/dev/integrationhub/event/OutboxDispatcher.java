@@ -1,6 +1,7 @@
 package dev.integrationhub.event;
 
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +15,8 @@ import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import dev.integrationhub.config.HubConfig;
-import dev.integrationhub.token.DecryptionFailedException;
+import dev.integrationhub.crypto.DecryptionFailedException;
+import dev.integrationhub.http.Backoff;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -27,12 +29,14 @@ public class OutboxDispatcher {
     private static final Logger LOG = Logger.getLogger(OutboxDispatcher.class);
     private static final int BATCH = 20;
 
+    private final InstantSource clock;
     private final Outbox outbox;
     private final Map<String, OutboxHandler> handlers;
     private final Backoff backoff;
     private final int maxAttempts;
 
-    OutboxDispatcher(Outbox outbox, Instance<OutboxHandler> handlers, HubConfig config) {
+    OutboxDispatcher(Outbox outbox, Instance<OutboxHandler> handlers, HubConfig config, InstantSource clock) {
+        this.clock = clock;
         this.outbox = outbox;
         this.handlers = handlers.stream().collect(Collectors.toMap(OutboxHandler::kind, Function.identity()));
         this.backoff = new Backoff(config.outbox().initialBackoff(), config.outbox().maxBackoff());
@@ -67,7 +71,7 @@ public class OutboxDispatcher {
             if (!e.retryable() || attempts >= maxAttempts) {
                 giveUp(item, e.getMessage());
             } else {
-                Instant next = Instant.now().plus(backoff.next(attempts, e.retryAfter()));
+                Instant next = clock.instant().plus(backoff.next(attempts, e.retryAfter()));
                 outbox.retryLater(item.id, attempts, next, e.getMessage());
                 LOG.infof("Outbox item %s (%s) attempt %d failed, next at %s: %s", item.id, item.kind, attempts, next,
                         e.getMessage());

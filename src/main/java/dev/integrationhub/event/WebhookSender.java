@@ -9,7 +9,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -22,6 +22,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.integrationhub.config.HubConfig;
+import dev.integrationhub.http.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
@@ -37,6 +38,7 @@ public class WebhookSender implements OutboxHandler {
 
     public static final String KIND = "webhook";
 
+    private final InstantSource clock;
     private final Optional<URI> url;
     private final Optional<String> secret;
     private final Duration timeout;
@@ -44,7 +46,8 @@ public class WebhookSender implements OutboxHandler {
     private final ObjectMapper json = new ObjectMapper();
     private final MeterRegistry metrics;
 
-    WebhookSender(HttpClient http, HubConfig config, MeterRegistry metrics) {
+    WebhookSender(HttpClient http, HubConfig config, MeterRegistry metrics, InstantSource clock) {
+        this.clock = clock;
         this.url = config.webhooks().url();
         this.secret = config.webhooks().secret();
         if (url.isPresent() && secret.filter(s -> s.length() >= 16).isEmpty()) {
@@ -83,7 +86,7 @@ public class WebhookSender implements OutboxHandler {
         } catch (JsonProcessingException e) {
             throw new DeliveryFailedException("event cannot be serialized", false, null);
         }
-        String timestamp = String.valueOf(Instant.now().getEpochSecond());
+        String timestamp = String.valueOf(clock.instant().getEpochSecond());
         HttpRequest request = HttpRequest.newBuilder(url.get()).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("X-Hub-Event", String.valueOf(item.payload.get("type")))

@@ -2,6 +2,7 @@ package dev.integrationhub.token;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,7 @@ import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.ConnectionRepository;
 import dev.integrationhub.connection.ConnectionStatus;
+import dev.integrationhub.connection.GrantTokens;
 import dev.integrationhub.error.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -43,6 +45,7 @@ public class AccessTokens {
         }
     }
 
+    private final InstantSource clock;
     private final ConnectionRepository connections;
     private final GrantTokens tokens;
     private final GrantRefresher refresher;
@@ -50,7 +53,9 @@ public class AccessTokens {
     private final ConcurrentHashMap<UUID, CompletableFuture<AccessToken>> inFlight = new ConcurrentHashMap<>();
     private final ExecutorService refreshes = Executors.newVirtualThreadPerTaskExecutor();
 
-    AccessTokens(ConnectionRepository connections, GrantTokens tokens, GrantRefresher refresher, HubConfig config) {
+    AccessTokens(ConnectionRepository connections, GrantTokens tokens, GrantRefresher refresher, HubConfig config,
+            InstantSource clock) {
+        this.clock = clock;
         this.connections = connections;
         this.tokens = tokens;
         this.refresher = refresher;
@@ -64,7 +69,7 @@ public class AccessTokens {
      */
     public AccessToken forConnection(UUID id) {
         AccessToken current = QuarkusTransaction.requiringNew().call(() -> read(id));
-        if (current.expiresAt() != null && current.expiresAt().isAfter(Instant.now().plus(VALID_FOR))) {
+        if (current.expiresAt() != null && current.expiresAt().isAfter(clock.instant().plus(VALID_FOR))) {
             return current;
         }
         CompletableFuture<AccessToken> flight = inFlight.computeIfAbsent(id,
@@ -86,7 +91,7 @@ public class AccessTokens {
     }
 
     private AccessToken refreshNow(UUID id) {
-        Instant giveUp = Instant.now().plus(patience);
+        Instant giveUp = clock.instant().plus(patience);
         while (true) {
             switch (refresher.claimForUse(id, VALID_FOR)) {
                 case GrantRefresher.Fresh fresh -> {
@@ -95,7 +100,7 @@ public class AccessTokens {
                 case GrantRefresher.Unrefreshable unrefreshable -> throw unrefreshable.needsReauth() ? reauthRequired()
                         : notFound();
                 case GrantRefresher.HeldElsewhere held -> {
-                    if (Instant.now().isAfter(giveUp)) {
+                    if (clock.instant().isAfter(giveUp)) {
                         throw unavailable();
                     }
                     sleep();
@@ -109,7 +114,7 @@ public class AccessTokens {
                         case SUPERSEDED -> sleep();
                         case RETRYING, DEGRADED -> {
                             AccessToken current = QuarkusTransaction.requiringNew().call(() -> read(id));
-                            if (current.expiresAt() != null && current.expiresAt().isAfter(Instant.now())) {
+                            if (current.expiresAt() != null && current.expiresAt().isAfter(clock.instant())) {
                                 return current;
                             }
                             throw unavailable();

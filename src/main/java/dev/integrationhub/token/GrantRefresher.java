@@ -2,6 +2,7 @@ package dev.integrationhub.token;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,14 +17,17 @@ import org.jboss.logging.Logger;
 
 import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.connection.Connection;
+import dev.integrationhub.connection.ConnectionEvents;
 import dev.integrationhub.connection.ConnectionRepository;
 import dev.integrationhub.connection.ConnectionStatus;
-import dev.integrationhub.event.Backoff;
-import dev.integrationhub.event.ConnectionEvents;
-import dev.integrationhub.oauth.Integrations;
-import dev.integrationhub.oauth.ProviderCallException;
-import dev.integrationhub.oauth.ProviderClient;
-import dev.integrationhub.oauth.ProviderSettings;
+import dev.integrationhub.connection.GrantTokens;
+import dev.integrationhub.crypto.DecryptionFailedException;
+import dev.integrationhub.http.Backoff;
+import dev.integrationhub.provider.Grant;
+import dev.integrationhub.provider.Integrations;
+import dev.integrationhub.provider.ProviderCallException;
+import dev.integrationhub.provider.ProviderClient;
+import dev.integrationhub.provider.ProviderSettings;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -74,6 +78,7 @@ public class GrantRefresher {
         SUPERSEDED
     }
 
+    private final InstantSource clock;
     private final ConnectionRepository connections;
     private final GrantTokens tokens;
     private final Integrations integrations;
@@ -84,7 +89,8 @@ public class GrantRefresher {
     private final Backoff backoff;
 
     GrantRefresher(ConnectionRepository connections, GrantTokens tokens, Integrations integrations,
-            ProviderClient providers, ConnectionEvents events, RefreshMetrics metrics, HubConfig config) {
+            ProviderClient providers, ConnectionEvents events, RefreshMetrics metrics, HubConfig config, InstantSource clock) {
+        this.clock = clock;
         this.connections = connections;
         this.tokens = tokens;
         this.integrations = integrations;
@@ -104,7 +110,7 @@ public class GrantRefresher {
      */
     @Transactional
     public List<Claimed> claimDue(int limit) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Instant leaseEnd = now.plus(config.lease());
         @SuppressWarnings("unchecked")
         List<Object[]> rows = connections.getEntityManager().createNativeQuery("UPDATE integration_tokens t"
@@ -153,7 +159,7 @@ public class GrantRefresher {
      */
     @Transactional
     public Claim claimForUse(UUID id, Duration validFor) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         Connection connection = connections.findById(id, LockModeType.PESSIMISTIC_WRITE);
         if (connection == null || connection.status == ConnectionStatus.REVOKED) {
             return new Unrefreshable(false);
@@ -221,7 +227,7 @@ public class GrantRefresher {
         boolean recovering = connection.status == ConnectionStatus.DEGRADED;
         tokens.store(connection, grant);
         connection.status = ConnectionStatus.ACTIVE;
-        connection.lastRefreshedAt = Instant.now();
+        connection.lastRefreshedAt = clock.instant();
         if (recovering) {
             events.publish(ConnectionEvents.RECOVERED, connection);
             LOG.infof("Connection %s recovered", connection.id);
@@ -242,7 +248,7 @@ public class GrantRefresher {
         connection.refreshFailures++;
         connection.lastRefreshError = failure.getMessage();
         connection.refreshLeaseUntil = null;
-        connection.refreshDueAt = Instant.now().plus(backoff.next(connection.refreshFailures, failure.retryAfter()));
+        connection.refreshDueAt = clock.instant().plus(backoff.next(connection.refreshFailures, failure.retryAfter()));
         LOG.infof("Connection %s: refresh failed %d times (%s), next at %s", connection.id, connection.refreshFailures,
                 failure.getMessage(), connection.refreshDueAt);
         if (connection.status == ConnectionStatus.ACTIVE && connection.refreshFailures >= config.degradedAfter()) {

@@ -2,6 +2,7 @@ package dev.integrationhub.token;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import io.quarkus.scheduler.Scheduled;
 @ApplicationScoped
 public class RefreshMetrics {
 
+    private final InstantSource clock;
     private final MeterRegistry registry;
     private final EntityManager entityManager;
     private final Timer latency;
@@ -31,7 +33,8 @@ public class RefreshMetrics {
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldestDueAgeSeconds = new AtomicLong();
 
-    RefreshMetrics(MeterRegistry registry, EntityManager entityManager) {
+    RefreshMetrics(MeterRegistry registry, EntityManager entityManager, InstantSource clock) {
+        this.clock = clock;
         this.registry = registry;
         this.entityManager = entityManager;
         this.latency = Timer.builder("hub.refresh").description("Time of one refresh, provider call included")
@@ -58,7 +61,7 @@ public class RefreshMetrics {
                     .createQuery("select c.status, count(c) from Connection c group by c.status", Object[].class)
                     .getResultList();
             counts.forEach(row -> grantsByStatus.get((ConnectionStatus) row[0]).set((Long) row[1]));
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             Object[] due = entityManager.createQuery("select count(c), min(c.refreshDueAt) from Connection c"
                     + " where c.status in ?1 and c.refreshDueAt <= ?2", Object[].class)
                     .setParameter(1, List.of(ConnectionStatus.ACTIVE, ConnectionStatus.DEGRADED))

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntFunction;
 
-import dev.integrationhub.token.AssociatedData;
-import dev.integrationhub.token.GrantTokens;
-import dev.integrationhub.token.SecretCipher;
+import dev.integrationhub.connection.GrantTokens;
+import dev.integrationhub.crypto.AssociatedData;
+import dev.integrationhub.crypto.SecretCipher;
 
 /** Gmail grants written straight into the database the way the hub stores them, and their refresh progress. */
 final class GrantRows {

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 import com.google.crypto.tink.KeysetHandle;
 
+import dev.integrationhub.crypto.Keysets;
 import dev.integrationhub.testsupport.Tokens;
-import dev.integrationhub.token.Keysets;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**

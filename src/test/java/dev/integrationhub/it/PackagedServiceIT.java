@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
+import dev.integrationhub.crypto.Keysets;
 import dev.integrationhub.testsupport.Tokens;
-import dev.integrationhub.token.Keysets;
 import io.smallrye.jwt.build.Jwt;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 

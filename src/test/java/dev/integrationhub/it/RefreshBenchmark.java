@@ -16,8 +16,8 @@ import java.util.UUID;
 
 import com.google.crypto.tink.KeysetHandle;
 
-import dev.integrationhub.token.Keysets;
-import dev.integrationhub.token.SecretCipher;
+import dev.integrationhub.crypto.Keysets;
+import dev.integrationhub.crypto.SecretCipher;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import com.google.crypto.tink.KeysetHandle;
 
-import dev.integrationhub.token.Keysets;
-import dev.integrationhub.token.SecretCipher;
+import dev.integrationhub.crypto.Keysets;
+import dev.integrationhub.crypto.SecretCipher;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /** Two packaged services on one database refresh every due grant exactly once, and both take part. */

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import dev.integrationhub.crypto.FlowSecrets;
 import dev.integrationhub.oauth.service.FlowStore;
 import dev.integrationhub.testsupport.Browser;
 import dev.integrationhub.testsupport.ConnectionFixtures;

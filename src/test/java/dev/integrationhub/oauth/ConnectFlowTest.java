@@ -30,6 +30,8 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 
 import dev.integrationhub.connection.Connection;
+import dev.integrationhub.connection.GrantTokens;
+import dev.integrationhub.crypto.FlowSecrets;
 import dev.integrationhub.testsupport.Browser;
 import dev.integrationhub.testsupport.ConnectionFixtures;
 import dev.integrationhub.testsupport.DatabaseRows;
@@ -37,7 +39,6 @@ import dev.integrationhub.testsupport.FakeOAuth;
 import dev.integrationhub.testsupport.FakeProviders;
 import dev.integrationhub.testsupport.Tokens;
 import dev.integrationhub.testsupport.Webhooks;
-import dev.integrationhub.token.GrantTokens;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -11,8 +11,8 @@ import jakarta.transaction.Transactional;
 import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.ConnectionRepository;
 import dev.integrationhub.connection.ConnectionStatus;
-import dev.integrationhub.token.Grant;
-import dev.integrationhub.token.GrantTokens;
+import dev.integrationhub.connection.GrantTokens;
+import dev.integrationhub.provider.Grant;
 
 /** Creates connections the way the hub stores them: through the repository, with encrypted tokens. */
 @ApplicationScoped

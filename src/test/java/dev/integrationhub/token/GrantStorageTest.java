@@ -13,6 +13,9 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.integrationhub.connection.GrantTokens;
+import dev.integrationhub.crypto.DecryptionFailedException;
+import dev.integrationhub.provider.Grant;
 import dev.integrationhub.testsupport.ConnectionFixtures;
 import dev.integrationhub.testsupport.DatabaseRows;
 import io.agroal.api.AgroalDataSource;

@@ -27,6 +27,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
 import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.ConnectionStatus;
+import dev.integrationhub.connection.GrantTokens;
 import dev.integrationhub.error.ProblemException;
 import dev.integrationhub.testsupport.ConnectionFixtures;
 import dev.integrationhub.testsupport.FakeOAuth;

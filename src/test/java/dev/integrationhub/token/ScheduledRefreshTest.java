@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
 import dev.integrationhub.connection.Connection;
+import dev.integrationhub.connection.GrantTokens;
 import dev.integrationhub.testsupport.ConnectionFixtures;
 import dev.integrationhub.testsupport.FakeOAuth;
 import dev.integrationhub.testsupport.FakeProviders;

@@ -1,6 +1,6 @@
 package dev.integrationhub.connection.service;
 
-import java.time.Instant;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,17 +14,16 @@ import org.jboss.logging.Logger;
 
 import dev.integrationhub.audit.AuditLog;
 import dev.integrationhub.connection.Connection;
+import dev.integrationhub.connection.ConnectionEvents;
 import dev.integrationhub.connection.ConnectionRepository;
 import dev.integrationhub.connection.ConnectionStatus;
+import dev.integrationhub.connection.GrantTokens;
+import dev.integrationhub.crypto.DecryptionFailedException;
 import dev.integrationhub.error.ProblemException;
-import dev.integrationhub.event.ConnectionEvents;
 import dev.integrationhub.event.Outbox;
-import dev.integrationhub.oauth.Integrations;
-import dev.integrationhub.oauth.ProviderAccount;
-import dev.integrationhub.oauth.service.GrantRevoker;
-import dev.integrationhub.token.DecryptionFailedException;
-import dev.integrationhub.token.Grant;
-import dev.integrationhub.token.GrantTokens;
+import dev.integrationhub.provider.Grant;
+import dev.integrationhub.provider.Integrations;
+import dev.integrationhub.provider.ProviderAccount;
 
 /** A user's connections: reading, recording a new grant, changing metadata, disconnecting. */
 @ApplicationScoped
@@ -35,6 +34,7 @@ public class ConnectionService {
     /** The metadata key holding the Telegram chat that messages go to when none is given. */
     public static final String DEFAULT_CHAT_ID = "default_chat_id";
 
+    private final InstantSource clock;
     private final ConnectionRepository connections;
     private final GrantTokens tokens;
     private final Outbox outbox;
@@ -43,7 +43,8 @@ public class ConnectionService {
     private final ConnectionEvents events;
 
     ConnectionService(ConnectionRepository connections, GrantTokens tokens, Outbox outbox, AuditLog audit,
-            Integrations integrations, ConnectionEvents events) {
+            Integrations integrations, ConnectionEvents events, InstantSource clock) {
+        this.clock = clock;
         this.connections = connections;
         this.tokens = tokens;
         this.outbox = outbox;
@@ -96,7 +97,7 @@ public class ConnectionService {
             connection.accountEmail = account.email();
         }
         connection.status = ConnectionStatus.ACTIVE;
-        connection.lastRefreshedAt = Instant.now();
+        connection.lastRefreshedAt = clock.instant();
         if (existing.isEmpty()) {
             connections.persist(connection);
         }

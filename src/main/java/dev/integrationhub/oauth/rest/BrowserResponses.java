@@ -21,8 +21,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.integrationhub.config.HubConfig;
+import dev.integrationhub.http.UrlEncoding;
 import dev.integrationhub.oauth.ReturnTo;
-import dev.integrationhub.oauth.UrlEncoding;
 import dev.integrationhub.oauth.service.ConnectFlowService;
 
 /**

@@ -15,15 +15,15 @@ import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.connection.service.ConnectionService;
 import dev.integrationhub.connection.service.ConnectionService.RecordedGrant;
 import dev.integrationhub.error.ProblemException;
-import dev.integrationhub.oauth.Integrations;
-import dev.integrationhub.oauth.Integrations.OAuthIntegration;
+import dev.integrationhub.http.UrlEncoding;
 import dev.integrationhub.oauth.OAuthFlow;
-import dev.integrationhub.oauth.ProviderAccount;
-import dev.integrationhub.oauth.ProviderCallException;
-import dev.integrationhub.oauth.ProviderClient;
 import dev.integrationhub.oauth.ReturnTo;
-import dev.integrationhub.oauth.UrlEncoding;
-import dev.integrationhub.token.Grant;
+import dev.integrationhub.provider.Grant;
+import dev.integrationhub.provider.Integrations;
+import dev.integrationhub.provider.Integrations.OAuthIntegration;
+import dev.integrationhub.provider.ProviderAccount;
+import dev.integrationhub.provider.ProviderCallException;
+import dev.integrationhub.provider.ProviderClient;
 
 /**
  * The authorization-code flow with PKCE, from {@code POST /connect} to the stored grant. Every way a callback

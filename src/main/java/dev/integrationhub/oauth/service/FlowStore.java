@@ -2,6 +2,7 @@ package dev.integrationhub.oauth.service;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -10,10 +11,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import dev.integrationhub.config.HubConfig;
-import dev.integrationhub.oauth.FlowSecrets;
+import dev.integrationhub.crypto.AssociatedData;
+import dev.integrationhub.crypto.FlowSecrets;
+import dev.integrationhub.crypto.SecretCipher;
 import dev.integrationhub.oauth.OAuthFlow;
-import dev.integrationhub.token.AssociatedData;
-import dev.integrationhub.token.SecretCipher;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.scheduler.Scheduled;
 
@@ -27,10 +28,12 @@ public class FlowStore implements PanacheRepositoryBase<OAuthFlow, UUID> {
     static final String VERIFIER_KIND = "oauth_flows.pkce_verifier";
     private static final String COOKIE_PREFIX = "hub_flow_";
 
+    private final InstantSource clock;
     private final SecretCipher cipher;
     private final Duration ttl;
 
-    FlowStore(SecretCipher cipher, HubConfig config) {
+    FlowStore(SecretCipher cipher, HubConfig config, InstantSource clock) {
+        this.clock = clock;
         this.cipher = cipher;
         this.ttl = config.flow().ttl();
     }
@@ -76,7 +79,7 @@ public class FlowStore implements PanacheRepositoryBase<OAuthFlow, UUID> {
         flow.pkceVerifierCiphertext = cipher.encryptString(FlowSecrets.random(), verifierData(flow.id));
         flow.returnTo = returnTo;
         flow.display = display;
-        flow.createdAt = Instant.now();
+        flow.createdAt = clock.instant();
         flow.expiresAt = flow.createdAt.plus(ttl);
         persist(flow);
         return new StartedFlow(flow.id, handle, flow.expiresAt);
@@ -93,7 +96,7 @@ public class FlowStore implements PanacheRepositoryBase<OAuthFlow, UUID> {
         String binding = FlowSecrets.random();
         int updated = update("stateHash = ?1, bindingHash = ?2, authorizedAt = ?3"
                 + " where handleHash = ?4 and authorizedAt is null and usedAt is null and expiresAt > ?3",
-                FlowSecrets.sha256(state), FlowSecrets.sha256(binding), Instant.now(), handleHash);
+                FlowSecrets.sha256(state), FlowSecrets.sha256(binding), clock.instant(), handleHash);
         if (updated != 1) {
             return Optional.empty();
         }
@@ -120,7 +123,7 @@ public class FlowStore implements PanacheRepositoryBase<OAuthFlow, UUID> {
         }
         OAuthFlow flow = found.get();
         String binding = cookies.get(cookieName(flow.id));
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         String problem = flow.usedAt != null ? "state_used"
                 : !flow.expiresAt.isAfter(now) ? "state_expired"
                         : binding == null ? "binding_missing"
@@ -138,7 +141,7 @@ public class FlowStore implements PanacheRepositoryBase<OAuthFlow, UUID> {
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     @Transactional
     void purgeExpired() {
-        delete("expiresAt < ?1", Instant.now().minus(Duration.ofDays(1)));
+        delete("expiresAt < ?1", clock.instant().minus(Duration.ofDays(1)));
     }
 
     private static AssociatedData verifierData(UUID flowId) {

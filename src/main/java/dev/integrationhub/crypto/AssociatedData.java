@@ -1,4 +1,4 @@
-package dev.integrationhub.token;
+package dev.integrationhub.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;

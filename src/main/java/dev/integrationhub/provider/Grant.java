@@ -1,4 +1,4 @@
-package dev.integrationhub.token;
+package dev.integrationhub.provider;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.integrationhub.config;
+package dev.integrationhub.http;
 
 import java.net.http.HttpClient;
 
@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+
+import dev.integrationhub.config.HubConfig;
 
 /**
  * The one HTTP client for calls out of the hub (providers' OAuth endpoints, webhook receivers): redirects are

@@ -1,4 +1,4 @@
-package dev.integrationhub.token;
+package dev.integrationhub.crypto;
 
 /**
  * A ciphertext could not be decrypted: it was altered, belongs to another row or kind, or was made with a

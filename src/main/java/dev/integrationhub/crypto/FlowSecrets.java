@@ -1,4 +1,4 @@
-package dev.integrationhub.oauth;
+package dev.integrationhub.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

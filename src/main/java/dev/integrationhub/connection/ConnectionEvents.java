@@ -1,6 +1,6 @@
-package dev.integrationhub.event;
+package dev.integrationhub.connection;
 
-import java.time.Instant;
+import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -10,7 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import dev.integrationhub.config.HubConfig;
-import dev.integrationhub.connection.Connection;
+import dev.integrationhub.event.Outbox;
+import dev.integrationhub.event.WebhookSender;
 
 /**
  * Status changes of connections, written to the outbox in the transaction of the change and delivered as
@@ -24,10 +25,12 @@ public class ConnectionEvents {
     public static final String RECOVERED = "connection.recovered";
     public static final String REVOKED = "connection.revoked";
 
+    private final InstantSource clock;
     private final Outbox outbox;
     private final boolean enabled;
 
-    ConnectionEvents(Outbox outbox, HubConfig config) {
+    ConnectionEvents(Outbox outbox, HubConfig config, InstantSource clock) {
+        this.clock = clock;
         this.outbox = outbox;
         this.enabled = config.webhooks().url().isPresent();
     }
@@ -46,7 +49,7 @@ public class ConnectionEvents {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("id", UUID.randomUUID().toString());
         event.put("type", type);
-        event.put("occurred_at", Instant.now().toString());
+        event.put("occurred_at", clock.instant().toString());
         event.put("connection", subject);
         outbox.enqueue(WebhookSender.KIND, connection.id, event, Optional.empty());
     }

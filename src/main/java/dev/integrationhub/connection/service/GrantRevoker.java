@@ -1,4 +1,4 @@
-package dev.integrationhub.oauth.service;
+package dev.integrationhub.connection.service;
 
 import java.net.URI;
 import java.util.Map;
@@ -8,10 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.integrationhub.event.OutboxHandler;
 import dev.integrationhub.event.OutboxItem;
-import dev.integrationhub.oauth.Integrations;
-import dev.integrationhub.oauth.ProviderCallException;
-import dev.integrationhub.oauth.ProviderClient;
-import dev.integrationhub.oauth.ProviderSettings;
+import dev.integrationhub.provider.Integrations;
+import dev.integrationhub.provider.ProviderCallException;
+import dev.integrationhub.provider.ProviderClient;
+import dev.integrationhub.provider.ProviderSettings;
 
 /** Revokes a disconnected grant at its provider (RFC 7009), as an outbox item so that outages are retried. */
 @ApplicationScoped

@@ -1,4 +1,4 @@
-package dev.integrationhub.token;
+package dev.integrationhub.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.integrationhub.event;
+package dev.integrationhub.http;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;

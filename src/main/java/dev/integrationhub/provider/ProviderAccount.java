@@ -1,4 +1,4 @@
-package dev.integrationhub.oauth;
+package dev.integrationhub.provider;
 
 /**
  * The account a grant belongs to, as the provider names it.

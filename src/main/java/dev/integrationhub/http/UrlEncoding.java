@@ -1,4 +1,4 @@
-package dev.integrationhub.oauth;
+package dev.integrationhub.http;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,8 @@
-package dev.integrationhub.token;
+package dev.integrationhub.connection;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -10,8 +11,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.Query;
 
 import dev.integrationhub.config.HubConfig;
-import dev.integrationhub.connection.Connection;
-import dev.integrationhub.connection.ConnectionRepository;
+import dev.integrationhub.crypto.AssociatedData;
+import dev.integrationhub.crypto.SecretCipher;
+import dev.integrationhub.provider.Grant;
 
 /**
  * Puts a grant's tokens into a connection and takes them out again, always through {@link SecretCipher}: the
@@ -23,11 +25,13 @@ public class GrantTokens {
     public static final String ACCESS_TOKEN = "integration_tokens.access_token";
     public static final String REFRESH_TOKEN = "integration_tokens.refresh_token";
 
+    private final InstantSource clock;
     private final SecretCipher cipher;
     private final ConnectionRepository connections;
     private final Duration leadTime;
 
-    GrantTokens(SecretCipher cipher, ConnectionRepository connections, HubConfig config) {
+    GrantTokens(SecretCipher cipher, ConnectionRepository connections, HubConfig config, InstantSource clock) {
+        this.clock = clock;
         this.cipher = cipher;
         this.connections = connections;
         this.leadTime = config.refresh().leadTime();
@@ -60,7 +64,7 @@ public class GrantTokens {
      * @return false if the row changed since the claim or is not {@code active}; nothing was written then
      */
     public boolean storeRefreshed(UUID connectionId, long version, Grant grant) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         String refreshAssignment = grant.refreshToken() == null ? "" : ", refresh_token_ciphertext = :refresh";
         Query update = connections.getEntityManager().createNativeQuery("UPDATE integration_tokens SET"
                 + " access_token_ciphertext = :access, token_expires_at = :expires, granted_scopes = :scopes,"
@@ -101,7 +105,7 @@ public class GrantTokens {
     }
 
     /** A refresh token read straight from its column, for code that does not load the entity. */
-    String refreshToken(UUID connectionId, byte[] ciphertext) {
+    public String refreshToken(UUID connectionId, byte[] ciphertext) {
         return cipher.decryptString(ciphertext, refresh(connectionId));
     }
 

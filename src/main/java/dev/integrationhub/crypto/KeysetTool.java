@@ -1,4 +1,4 @@
-package dev.integrationhub.token;
+package dev.integrationhub.crypto;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.integrationhub.oauth;
+package dev.integrationhub.provider;
 
 import java.time.Duration;
 import java.util.ArrayList;

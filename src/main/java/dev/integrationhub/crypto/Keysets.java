@@ -1,4 +1,4 @@
-package dev.integrationhub.token;
+package dev.integrationhub.crypto;
 
 import java.security.GeneralSecurityException;
 

@@ -1,4 +1,4 @@
-package dev.integrationhub.oauth;
+package dev.integrationhub.provider;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,7 +9,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -22,8 +22,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.integrationhub.config.HubConfig;
-import dev.integrationhub.event.Backoff;
-import dev.integrationhub.token.Grant;
+import dev.integrationhub.http.Backoff;
+import dev.integrationhub.http.UrlEncoding;
 
 /**
  * The one way the hub calls providers' OAuth endpoints (token, userinfo, revocation), with the JDK's HTTP
@@ -35,11 +35,13 @@ public class ProviderClient {
 
     private static final long DEFAULT_EXPIRES_IN_SECONDS = 3600;
 
+    private final InstantSource clock;
     private final HttpClient http;
     private final Duration timeout;
     private final ObjectMapper json = new ObjectMapper();
 
-    ProviderClient(HttpClient http, HubConfig config) {
+    ProviderClient(HttpClient http, HubConfig config, InstantSource clock) {
+        this.clock = clock;
         this.http = http;
         this.timeout = config.providerCalls().timeout();
     }
@@ -152,7 +154,7 @@ public class ProviderClient {
         List<String> scopes = body.path("scope").isTextual()
                 ? Arrays.stream(body.path("scope").asText().split(" ")).filter(s -> !s.isBlank()).distinct().toList()
                 : List.copyOf(requestedScopes);
-        return new Grant(accessToken, refreshToken, Instant.now().plusSeconds(expiresIn), scopes);
+        return new Grant(accessToken, refreshToken, clock.instant().plusSeconds(expiresIn), scopes);
     }
 
     private JsonNode parse(ProviderSettings provider, String endpoint, HttpResponse<String> response) {
