@@ -1,10 +1,17 @@
 package dev.integrationhub.connection;
 
+import java.sql.Array;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.Query;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
@@ -12,9 +19,41 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
  * Connections. The queries of one user are served by the leading {@code user_id} of the unique index on
  * (user, integration type, provider, account). A {@code revoked} connection is kept (its tokens destroyed) so
  * that reconnecting the account revives the same id, but users no longer see it.
+ *
+ * <p>
+ * The refresh hot path is plain SQL (a JPQL statement is re-translated on every call, which showed in profiles
+ * of the refresh benchmark): {@link #claimDue} and {@link #storeRefreshed}. Both write only what
+ * {@link ConnectionLifecycle} would write on the entity path.
  */
 @ApplicationScoped
 public class ConnectionRepository implements PanacheRepositoryBase<Connection, UUID> {
+
+    /** {@code 'active', 'degraded'}: {@link ConnectionStatus#REFRESHABLE} as SQL, the predicate of the due index. */
+    private static final String REFRESHABLE_SQL = ConnectionStatus.REFRESHABLE.stream()
+            .map(status -> "'" + status.wireName() + "'").collect(Collectors.joining(", "));
+
+    private static final String CLAIM_DUE = "UPDATE integration_tokens t"
+            + " SET refresh_lease_until = :leaseEnd, refresh_due_at = :leaseEnd, version = t.version + 1"
+            + " WHERE t.id IN (SELECT id FROM integration_tokens WHERE status IN (" + REFRESHABLE_SQL + ")"
+            + " AND refresh_due_at <= :horizon AND (refresh_failures = 0 OR refresh_due_at <= :now)"
+            + " ORDER BY refresh_due_at LIMIT :limit FOR UPDATE SKIP LOCKED)"
+            + " RETURNING t.id, t.version, t.provider, t.integration_type, t.refresh_token_ciphertext,"
+            + " t.granted_scopes";
+
+    private static final String STORE_REFRESHED = "UPDATE integration_tokens SET"
+            + " access_token_ciphertext = :access, token_expires_at = :expires, granted_scopes = :scopes,"
+            + " refresh_due_at = :due, refresh_lease_until = NULL, refresh_failures = 0, last_refresh_error = NULL,"
+            + " last_refreshed_at = :now, updated_at = :now, version = version + 1";
+
+    /**
+     * A grant leased to this caller by {@link #claimDue}.
+     *
+     * @param version the row's version after the claim; a result is recorded only at this version
+     * @param refreshTokenCiphertext {@code null} when the row has no refresh token
+     */
+    public record DueGrant(UUID id, long version, String provider, String integrationType,
+            byte[] refreshTokenCiphertext, List<String> scopes) {
+    }
 
     /** The user's connections, oldest first. */
     public List<Connection> listOwnedBy(String userId) {
@@ -39,5 +78,59 @@ public class ConnectionRepository implements PanacheRepositoryBase<Connection, U
         return count("userId = ?1 and provider = ?2 and accountSubject = ?3 and id <> ?4 and status <> ?5",
                 connection.userId, connection.provider, connection.accountSubject, connection.id,
                 ConnectionStatus.REVOKED) > 0;
+    }
+
+    /** The connection, locked for update, if it still has {@code version} (nobody wrote it since a claim). */
+    public Optional<Connection> findLockedAtVersion(UUID id, long version) {
+        return Optional.ofNullable(findById(id, LockModeType.PESSIMISTIC_WRITE)).filter(c -> c.version == version);
+    }
+
+    /**
+     * Claims up to {@code limit} refreshable grants due by {@code horizon}, oldest due first, and leases them until
+     * {@code leaseEnd}, in one statement: {@code FOR UPDATE SKIP LOCKED} over the partial index on
+     * {@code refresh_due_at} skips rows another replica is claiming. A grant backing off after a failure is taken
+     * only once its backoff has passed ({@code now}).
+     */
+    public List<DueGrant> claimDue(Instant now, Instant horizon, Instant leaseEnd, int limit) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = getEntityManager().createNativeQuery(CLAIM_DUE).setParameter("leaseEnd", leaseEnd)
+                .setParameter("horizon", horizon).setParameter("now", now).setParameter("limit", limit)
+                .getResultList();
+        return rows.stream().map(row -> new DueGrant((UUID) row[0], ((Number) row[1]).longValue(), (String) row[2],
+                (String) row[3], (byte[]) row[4], textArray(row[5]))).toList();
+    }
+
+    /**
+     * Stores refreshed tokens without loading the row, if it is still {@code active} at {@code version}: the same
+     * effect as the entity path of {@link ConnectionLifecycle} for a healthy grant.
+     *
+     * @param refreshTokenCiphertext {@code null} keeps the stored refresh token
+     * @return false if the row changed since the claim or is not {@code active}; nothing was written then
+     */
+    public boolean storeRefreshed(UUID id, long version, GrantTokens.SealedGrant grant, Instant due, Instant now) {
+        boolean rotated = grant.refreshTokenCiphertext() != null;
+        Query update = getEntityManager().createNativeQuery(STORE_REFRESHED
+                + (rotated ? ", refresh_token_ciphertext = :refresh" : "")
+                + " WHERE id = :id AND version = :version AND status = '" + ConnectionStatus.ACTIVE.wireName() + "'")
+                .setParameter("access", grant.accessTokenCiphertext())
+                .setParameter("expires", grant.expiresAt())
+                .setParameter("scopes", grant.grantedScopes().toArray(String[]::new))
+                .setParameter("due", due)
+                .setParameter("now", now)
+                .setParameter("id", id)
+                .setParameter("version", version);
+        if (rotated) {
+            update.setParameter("refresh", grant.refreshTokenCiphertext());
+        }
+        return update.executeUpdate() == 1;
+    }
+
+    private static List<String> textArray(Object value) {
+        try {
+            Object[] items = value instanceof Array array ? (Object[]) array.getArray() : (Object[]) value;
+            return Arrays.stream(items).map(String::valueOf).toList();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -1,7 +1,10 @@
 package dev.integrationhub.connection;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
@@ -17,6 +20,17 @@ public enum ConnectionStatus {
     DEGRADED,
     NEEDS_REAUTH,
     REVOKED;
+
+    /**
+     * The statuses whose grants are kept fresh. The one definition used by the due-scan SQL, on-demand refresh
+     * and the backlog metric (and by the partial index of migration V3, which lists the same names).
+     */
+    public static final Set<ConnectionStatus> REFRESHABLE = Collections.unmodifiableSet(EnumSet.of(ACTIVE, DEGRADED));
+
+    /** Whether the grant is kept fresh: see {@link #REFRESHABLE}. */
+    public boolean isRefreshable() {
+        return REFRESHABLE.contains(this);
+    }
 
     /** The name in the database and in JSON. */
     @JsonValue

@@ -127,11 +127,9 @@ public class AccessTokens {
 
     private AccessToken read(UUID id) {
         Connection connection = connections.findById(id);
-        if (connection == null || connection.status == ConnectionStatus.REVOKED) {
-            throw notFound();
-        }
-        if (connection.status == ConnectionStatus.NEEDS_REAUTH) {
-            throw reauthRequired();
+        if (connection == null || !connection.status.isRefreshable()) {
+            throw connection != null && connection.status == ConnectionStatus.NEEDS_REAUTH ? reauthRequired()
+                    : notFound();
         }
         String account = connection.accountEmail != null ? connection.accountEmail : connection.accountSubject;
         return new AccessToken(id, tokens.accessToken(connection).orElseThrow(this::notFound), connection.tokenExpiresAt,

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,34 +12,31 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
-import org.jboss.logging.Logger;
-
 import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.connection.Connection;
-import dev.integrationhub.connection.ConnectionEvents;
+import dev.integrationhub.connection.ConnectionLifecycle;
 import dev.integrationhub.connection.ConnectionRepository;
+import dev.integrationhub.connection.ConnectionRepository.DueGrant;
 import dev.integrationhub.connection.ConnectionStatus;
 import dev.integrationhub.connection.GrantTokens;
+import dev.integrationhub.connection.RefreshOutcome;
 import dev.integrationhub.crypto.DecryptionFailedException;
-import dev.integrationhub.http.Backoff;
 import dev.integrationhub.provider.Grant;
 import dev.integrationhub.provider.Integrations;
 import dev.integrationhub.provider.ProviderCallException;
 import dev.integrationhub.provider.ProviderClient;
 import dev.integrationhub.provider.ProviderSettings;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Refreshes grants, safely across threads and replicas. A refresh is three steps: <em>claim</em> (in a
  * transaction: lock the row, set a lease, remember the row's version), <em>call</em> the provider (no
- * transaction, no lock held), <em>record</em> (in a transaction: only if the row still has the claimed
- * version, so an older or superseded result never overwrites a newer one).
+ * transaction, no lock held), <em>record</em> the result through {@link ConnectionLifecycle}, which writes only
+ * if the row still has the claimed version, so an older or superseded result never overwrites a newer one.
  */
 @ApplicationScoped
 public class GrantRefresher {
 
-    private static final Logger LOG = Logger.getLogger(GrantRefresher.class);
-    static final List<ConnectionStatus> REFRESHABLE = List.of(ConnectionStatus.ACTIVE, ConnectionStatus.DEGRADED);
+    private static final String NO_REFRESH_TOKEN = "no usable refresh token";
 
     /** What a claim found. */
     public sealed interface Claim {
@@ -68,89 +64,48 @@ public class GrantRefresher {
     public record Unrefreshable(boolean needsReauth) implements Claim {
     }
 
-    /** How a refresh ended. */
-    public enum Outcome {
-        REFRESHED,
-        RECOVERED,
-        NEEDS_REAUTH,
-        RETRYING,
-        DEGRADED,
-        SUPERSEDED
-    }
-
-    private final InstantSource clock;
     private final ConnectionRepository connections;
+    private final ConnectionLifecycle lifecycle;
     private final GrantTokens tokens;
     private final Integrations integrations;
     private final ProviderClient providers;
-    private final ConnectionEvents events;
     private final RefreshMetrics metrics;
     private final HubConfig.Refresh config;
-    private final Backoff backoff;
+    private final InstantSource clock;
 
-    GrantRefresher(ConnectionRepository connections, GrantTokens tokens, Integrations integrations,
-            ProviderClient providers, ConnectionEvents events, RefreshMetrics metrics, HubConfig config, InstantSource clock) {
-        this.clock = clock;
+    GrantRefresher(ConnectionRepository connections, ConnectionLifecycle lifecycle, GrantTokens tokens,
+            Integrations integrations, ProviderClient providers, RefreshMetrics metrics, HubConfig config,
+            InstantSource clock) {
         this.connections = connections;
+        this.lifecycle = lifecycle;
         this.tokens = tokens;
         this.integrations = integrations;
         this.providers = providers;
-        this.events = events;
         this.metrics = metrics;
         this.config = config.refresh();
-        this.backoff = new Backoff(this.config.initialBackoff(), this.config.maxBackoff());
+        this.clock = clock;
     }
 
     /**
-     * Claims up to {@code limit} due grants, oldest due first, skipping rows another replica has locked
-     * ({@code FOR UPDATE SKIP LOCKED} over the partial index on {@code refresh_due_at}), and leases them, in one
-     * statement. A healthy grant that falls due before the next run ({@code hub.refresh.interval}) is taken now,
-     * so that no grant waits for a tick past its due time; a grant backing off after a failure is taken only
-     * once its backoff has passed.
+     * Claims up to {@code limit} due grants, oldest due first, skipping rows another replica is claiming. A healthy
+     * grant that falls due before the next run ({@code hub.refresh.interval}) is taken now, so that no grant waits
+     * for a tick past its due time; a grant backing off after a failure is taken only once its backoff has passed.
+     * A grant without a readable refresh token needs reauthorization instead.
      */
     @Transactional
     public List<Claimed> claimDue(int limit) {
         Instant now = clock.instant();
-        Instant leaseEnd = now.plus(config.lease());
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = connections.getEntityManager().createNativeQuery("UPDATE integration_tokens t"
-                + " SET refresh_lease_until = :leaseEnd, refresh_due_at = :leaseEnd, version = t.version + 1"
-                + " WHERE t.id IN (SELECT id FROM integration_tokens WHERE status IN ('active', 'degraded')"
-                + " AND refresh_due_at <= :horizon AND (refresh_failures = 0 OR refresh_due_at <= :now)"
-                + " ORDER BY refresh_due_at LIMIT :limit FOR UPDATE SKIP LOCKED)"
-                + " RETURNING t.id, t.version, t.provider, t.integration_type, t.refresh_token_ciphertext,"
-                + " t.granted_scopes")
-                .setParameter("leaseEnd", leaseEnd).setParameter("horizon", now.plus(config.interval()))
-                .setParameter("now", now).setParameter("limit", limit).getResultList();
         List<Claimed> claims = new ArrayList<>();
-        for (Object[] row : rows) {
-            UUID id = (UUID) row[0];
-            Optional<String> refreshToken = Optional.ofNullable((byte[]) row[4]).flatMap(c -> readable(id, c));
+        for (DueGrant due : connections.claimDue(now, now.plus(config.interval()), now.plus(config.lease()), limit)) {
+            Optional<String> refreshToken = readable(due.id(), due.refreshTokenCiphertext());
             if (refreshToken.isPresent()) {
-                claims.add(new Claimed(id, ((Number) row[1]).longValue(), (String) row[2], (String) row[3],
-                        refreshToken.get(), textArray(row[5])));
+                claims.add(new Claimed(due.id(), due.version(), due.provider(), due.integrationType(), refreshToken.get(),
+                        due.scopes()));
             } else {
-                needsReauth(connections.findById(id), "no usable refresh token");
+                lifecycle.markNeedsReauth(connections.findById(due.id()), NO_REFRESH_TOKEN);
             }
         }
         return claims;
-    }
-
-    private Optional<String> readable(UUID id, byte[] ciphertext) {
-        try {
-            return Optional.of(tokens.refreshToken(id, ciphertext));
-        } catch (DecryptionFailedException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static List<String> textArray(Object value) {
-        try {
-            Object[] items = value instanceof java.sql.Array array ? (Object[]) array.getArray() : (Object[]) value;
-            return Arrays.stream(items).map(String::valueOf).toList();
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**
@@ -161,11 +116,8 @@ public class GrantRefresher {
     public Claim claimForUse(UUID id, Duration validFor) {
         Instant now = clock.instant();
         Connection connection = connections.findById(id, LockModeType.PESSIMISTIC_WRITE);
-        if (connection == null || connection.status == ConnectionStatus.REVOKED) {
-            return new Unrefreshable(false);
-        }
-        if (connection.status == ConnectionStatus.NEEDS_REAUTH) {
-            return new Unrefreshable(true);
+        if (connection == null || !connection.status.isRefreshable()) {
+            return new Unrefreshable(connection != null && connection.status == ConnectionStatus.NEEDS_REAUTH);
         }
         if (connection.tokenExpiresAt != null && connection.tokenExpiresAt.isAfter(now.plus(validFor))) {
             return new Fresh();
@@ -173,103 +125,49 @@ public class GrantRefresher {
         if (connection.refreshLeaseUntil != null && connection.refreshLeaseUntil.isAfter(now)) {
             return new HeldElsewhere(connection.refreshLeaseUntil);
         }
-        Optional<Claimed> claim = lease(connection, now);
-        return claim.isPresent() ? claim.get() : new Unrefreshable(true);
+        Optional<String> refreshToken = readable(connection.id, connection.refreshTokenCiphertext);
+        if (refreshToken.isEmpty()) {
+            lifecycle.markNeedsReauth(connection, NO_REFRESH_TOKEN);
+            return new Unrefreshable(true);
+        }
+        lifecycle.lease(connection);
+        return new Claimed(connection.id, connection.version, connection.provider, connection.integrationType,
+                refreshToken.get(), List.copyOf(connection.grantedScopes));
     }
 
     /** Calls the provider and records the outcome. Holds no transaction or lock during the call. */
-    public Outcome refresh(Claimed claim) {
+    public RefreshOutcome refresh(Claimed claim) {
         long started = System.nanoTime();
-        Outcome outcome;
+        RefreshOutcome outcome;
         try {
             ProviderSettings provider = integrations.provider(claim.provider()).orElseThrow(
                     () -> new IllegalStateException("provider " + claim.provider() + " is not configured"));
             Grant grant = providers.refresh(provider, claim.refreshToken(), claim.scopes());
-            outcome = QuarkusTransaction.requiringNew().call(() -> recordSuccess(claim, grant));
+            outcome = lifecycle.recordRefreshed(claim.connectionId(), claim.version(), grant,
+                    missingScopes(claim.integrationType(), grant));
         } catch (ProviderCallException e) {
-            outcome = QuarkusTransaction.requiringNew().call(() -> recordFailure(claim, e));
+            outcome = e.errorCode().filter("invalid_grant"::equals).isPresent()
+                    ? lifecycle.recordNeedsReauth(claim.connectionId(), claim.version(), e.getMessage())
+                    : lifecycle.recordTransientFailure(claim.connectionId(), claim.version(), e.getMessage(),
+                            e.retryAfter());
         }
-        metrics.refreshed(outcome.name().toLowerCase(java.util.Locale.ROOT), Duration.ofNanos(System.nanoTime() - started));
+        metrics.refreshed(outcome, Duration.ofNanos(System.nanoTime() - started));
         return outcome;
     }
 
-    /** Leases a locked grant to the caller; without a readable refresh token it needs reauthorization instead. */
-    private Optional<Claimed> lease(Connection connection, Instant now) {
-        Optional<String> refreshToken = Optional.ofNullable(connection.refreshTokenCiphertext)
-                .flatMap(ciphertext -> readable(connection.id, ciphertext));
-        if (refreshToken.isEmpty()) {
-            needsReauth(connection, "no usable refresh token");
+    private List<String> missingScopes(String integrationType, Grant grant) {
+        return integrations.find(integrationType).map(Integrations.OAuthIntegration::requiredScopes).orElse(List.of())
+                .stream().filter(scope -> !grant.grantedScopes().contains(scope)).toList();
+    }
+
+    private Optional<String> readable(UUID id, byte[] ciphertext) {
+        if (ciphertext == null) {
             return Optional.empty();
         }
-        connection.refreshLeaseUntil = now.plus(config.lease());
-        connection.refreshDueAt = connection.refreshLeaseUntil;
-        connections.flush();
-        return Optional.of(new Claimed(connection.id, connection.version, connection.provider, connection.integrationType,
-                refreshToken.get(), List.copyOf(connection.grantedScopes)));
-    }
-
-    private Outcome recordSuccess(Claimed claim, Grant grant) {
-        List<String> required = integrations.find(claim.integrationType())
-                .map(Integrations.OAuthIntegration::requiredScopes).orElse(List.of());
-        List<String> missing = required.stream().filter(s -> !grant.grantedScopes().contains(s)).toList();
-        if (missing.isEmpty() && tokens.storeRefreshed(claim.connectionId(), claim.version(), grant)) {
-            return Outcome.REFRESHED;
+        try {
+            return Optional.of(tokens.refreshToken(id, ciphertext));
+        } catch (DecryptionFailedException e) {
+            return Optional.empty();
         }
-        Optional<Connection> current = current(claim);
-        if (current.isEmpty()) {
-            return Outcome.SUPERSEDED;
-        }
-        Connection connection = current.get();
-        if (!missing.isEmpty()) {
-            needsReauth(connection, "refreshed grant lacks " + missing);
-            return Outcome.NEEDS_REAUTH;
-        }
-        boolean recovering = connection.status == ConnectionStatus.DEGRADED;
-        tokens.store(connection, grant);
-        connection.status = ConnectionStatus.ACTIVE;
-        connection.lastRefreshedAt = clock.instant();
-        if (recovering) {
-            events.publish(ConnectionEvents.RECOVERED, connection);
-            LOG.infof("Connection %s recovered", connection.id);
-        }
-        return recovering ? Outcome.RECOVERED : Outcome.REFRESHED;
-    }
-
-    private Outcome recordFailure(Claimed claim, ProviderCallException failure) {
-        Optional<Connection> current = current(claim);
-        if (current.isEmpty()) {
-            return Outcome.SUPERSEDED;
-        }
-        Connection connection = current.get();
-        if (failure.errorCode().filter("invalid_grant"::equals).isPresent()) {
-            needsReauth(connection, failure.getMessage());
-            return Outcome.NEEDS_REAUTH;
-        }
-        connection.refreshFailures++;
-        connection.lastRefreshError = failure.getMessage();
-        connection.refreshLeaseUntil = null;
-        connection.refreshDueAt = clock.instant().plus(backoff.next(connection.refreshFailures, failure.retryAfter()));
-        LOG.infof("Connection %s: refresh failed %d times (%s), next at %s", connection.id, connection.refreshFailures,
-                failure.getMessage(), connection.refreshDueAt);
-        if (connection.status == ConnectionStatus.ACTIVE && connection.refreshFailures >= config.degradedAfter()) {
-            connection.status = ConnectionStatus.DEGRADED;
-            return Outcome.DEGRADED;
-        }
-        return Outcome.RETRYING;
-    }
-
-    /** The connection, locked, if it still has the claimed version (nobody else wrote it since the claim). */
-    private Optional<Connection> current(Claimed claim) {
-        Connection connection = connections.findById(claim.connectionId(), LockModeType.PESSIMISTIC_WRITE);
-        return Optional.ofNullable(connection).filter(c -> c.version == claim.version());
-    }
-
-    private void needsReauth(Connection connection, String reason) {
-        connection.status = ConnectionStatus.NEEDS_REAUTH;
-        connection.refreshDueAt = null;
-        connection.refreshLeaseUntil = null;
-        connection.lastRefreshError = reason;
-        events.publish(ConnectionEvents.NEEDS_REAUTH, connection);
-        LOG.infof("Connection %s needs the user to connect again: %s", connection.id, reason);
     }
 }

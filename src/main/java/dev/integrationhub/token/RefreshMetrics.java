@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
 import dev.integrationhub.connection.ConnectionStatus;
+import dev.integrationhub.connection.RefreshOutcome;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -48,8 +49,8 @@ public class RefreshMetrics {
         registry.gauge("hub.refresh.oldest.due.age.seconds", oldestDueAgeSeconds);
     }
 
-    void refreshed(String outcome, Duration took) {
-        registry.counter("hub.refresh.outcomes", "outcome", outcome).increment();
+    void refreshed(RefreshOutcome outcome, Duration took) {
+        registry.counter("hub.refresh.outcomes", "outcome", outcome.label()).increment();
         latency.record(took);
     }
 
@@ -64,7 +65,7 @@ public class RefreshMetrics {
             Instant now = clock.instant();
             Object[] due = entityManager.createQuery("select count(c), min(c.refreshDueAt) from Connection c"
                     + " where c.status in ?1 and c.refreshDueAt <= ?2", Object[].class)
-                    .setParameter(1, List.of(ConnectionStatus.ACTIVE, ConnectionStatus.DEGRADED))
+                    .setParameter(1, ConnectionStatus.REFRESHABLE)
                     .setParameter(2, now).getSingleResult();
             backlog.set((Long) due[0]);
             oldestDueAgeSeconds.set(due[1] == null ? 0 : Duration.between((Instant) due[1], now).toSeconds());

@@ -1,5 +1,6 @@
 package dev.integrationhub.testsupport;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -17,6 +18,9 @@ import dev.integrationhub.provider.Grant;
 /** Creates connections the way the hub stores them: through the repository, with encrypted tokens. */
 @ApplicationScoped
 public class ConnectionFixtures {
+
+    /** {@code hub.refresh.lead-time}'s default: a fixture's grant falls due this long before it expires. */
+    private static final Duration LEAD_TIME = Duration.ofMinutes(5);
 
     private final ConnectionRepository connections;
     private final GrantTokens tokens;
@@ -38,6 +42,7 @@ public class ConnectionFixtures {
         connection.accountEmail = email;
         tokens.store(connection, new Grant(accessToken, refreshToken, Instant.now().plus(1, ChronoUnit.HOURS),
                 List.of("openid", "email", "https://www.googleapis.com/auth/gmail.send")));
+        connection.refreshDueAt = refreshToken == null ? null : connection.tokenExpiresAt.minus(LEAD_TIME);
         connections.persist(connection);
         return connection;
     }

@@ -1,6 +1,5 @@
 package dev.integrationhub.connection.service;
 
-import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +13,8 @@ import org.jboss.logging.Logger;
 
 import dev.integrationhub.audit.AuditLog;
 import dev.integrationhub.connection.Connection;
-import dev.integrationhub.connection.ConnectionEvents;
+import dev.integrationhub.connection.ConnectionLifecycle;
 import dev.integrationhub.connection.ConnectionRepository;
-import dev.integrationhub.connection.ConnectionStatus;
 import dev.integrationhub.connection.GrantTokens;
 import dev.integrationhub.crypto.DecryptionFailedException;
 import dev.integrationhub.error.ProblemException;
@@ -34,23 +32,21 @@ public class ConnectionService {
     /** The metadata key holding the Telegram chat that messages go to when none is given. */
     public static final String DEFAULT_CHAT_ID = "default_chat_id";
 
-    private final InstantSource clock;
     private final ConnectionRepository connections;
     private final GrantTokens tokens;
     private final Outbox outbox;
     private final AuditLog audit;
     private final Integrations integrations;
-    private final ConnectionEvents events;
+    private final ConnectionLifecycle lifecycle;
 
     ConnectionService(ConnectionRepository connections, GrantTokens tokens, Outbox outbox, AuditLog audit,
-            Integrations integrations, ConnectionEvents events, InstantSource clock) {
-        this.clock = clock;
+            Integrations integrations, ConnectionLifecycle lifecycle) {
         this.connections = connections;
         this.tokens = tokens;
         this.outbox = outbox;
         this.audit = audit;
         this.integrations = integrations;
-        this.events = events;
+        this.lifecycle = lifecycle;
     }
 
     /** A grant was stored; {@code created} when the account had no connection before. */
@@ -85,28 +81,15 @@ public class ConnectionService {
     public RecordedGrant recordGrant(String userId, String integrationType, String provider, ProviderAccount account,
             Grant grant) {
         Optional<Connection> existing = connections.findByAccount(userId, integrationType, provider, account.subject());
-        Optional<ConnectionStatus> before = existing.map(c -> c.status);
-        boolean revived = before.filter(ConnectionStatus.REVOKED::equals).isPresent();
         if (grant.refreshToken() == null && (existing.isEmpty() || existing.get().refreshTokenCiphertext == null)) {
             throw new NoRefreshTokenException();
         }
         Connection connection = existing
                 .orElseGet(() -> Connection.newFor(userId, integrationType, provider, account.subject()));
-        tokens.store(connection, grant);
         if (account.email() != null) {
             connection.accountEmail = account.email();
         }
-        connection.status = ConnectionStatus.ACTIVE;
-        connection.lastRefreshedAt = clock.instant();
-        if (existing.isEmpty()) {
-            connections.persist(connection);
-        }
-        boolean created = existing.isEmpty() || revived;
-        if (created) {
-            events.publish(ConnectionEvents.CREATED, connection);
-        } else if (before.get() != ConnectionStatus.ACTIVE) {
-            events.publish(ConnectionEvents.RECOVERED, connection);
-        }
+        boolean created = lifecycle.granted(connection, grant, existing.isEmpty());
         audit.record(userId, created ? "connection.connected" : "connection.reconnected", connection.id,
                 Map.of("integration_type", integrationType, "provider", provider, "scopes", connection.grantedScopes));
         return new RecordedGrant(connection, created);
@@ -151,9 +134,7 @@ public class ConnectionService {
         if (providerRevokes && !connections.hasLiveSibling(connection)) {
             revocation = revocationOf(connection);
         }
-        tokens.destroy(connection);
-        connection.status = ConnectionStatus.REVOKED;
-        events.publish(ConnectionEvents.REVOKED, connection);
+        lifecycle.revoke(connection);
         audit.record(userId, "connection.disconnected", id,
                 Map.of("provider_revocation", revocation.isPresent() ? "queued" : "skipped"));
         return revocation;
