@@ -143,6 +143,15 @@ public interface HubConfig {
          */
         @WithDefault("/integrations,/settings")
         List<@Pattern(regexp = "/[A-Za-z0-9/_.~-]*") String> returnToAllowlist();
+
+        /**
+         * Whether a grant becomes a connection only when the user who started the flow confirms it
+         * ({@code POST /api/integrations/confirm} with the code delivered to the browser). {@code false} restores
+         * the one-step flow for a web app not yet migrated, and lets anyone who opens a user's connect link attach
+         * their account to that user: the service warns at start.
+         */
+        @WithDefault("true")
+        boolean requireConfirmation();
     }
 
     interface ProviderCalls {

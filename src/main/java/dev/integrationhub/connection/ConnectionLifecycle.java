@@ -79,15 +79,24 @@ public class ConnectionLifecycle {
     /**
      * Records refreshed tokens if the row still has the claimed {@code version}: {@code active} again (a degraded
      * grant recovers), next refresh scheduled; a grant that lacks a required scope needs reauthorization instead.
+     * A superseded result still keeps a rotated refresh token while the row holds the one the refresh used.
+     *
+     * @param usedRefreshToken the ciphertext of the refresh token the refresh was made with
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public RefreshOutcome recordRefreshed(UUID id, long version, Grant grant, List<String> missingScopes) {
-        if (missingScopes.isEmpty() && connections.storeRefreshed(id, version, tokens.seal(id, grant),
-                dueAt(grant.expiresAt()), clock.instant())) {
+    public RefreshOutcome recordRefreshed(UUID id, long version, byte[] usedRefreshToken, Grant grant,
+            List<String> missingScopes) {
+        GrantTokens.SealedGrant sealed = tokens.seal(id, grant);
+        if (missingScopes.isEmpty()
+                && connections.storeRefreshed(id, version, sealed, dueAt(grant.expiresAt()), clock.instant())) {
             return RefreshOutcome.REFRESHED;
         }
         Optional<Connection> current = connections.findLockedAtVersion(id, version);
         if (current.isEmpty()) {
+            if (sealed.refreshTokenCiphertext() != null
+                    && connections.keepRotatedRefreshToken(id, usedRefreshToken, sealed.refreshTokenCiphertext())) {
+                LOG.infof("Connection %s: superseded refresh result, its rotated refresh token kept", id);
+            }
             return RefreshOutcome.SUPERSEDED;
         }
         Connection connection = current.get();
@@ -96,7 +105,7 @@ public class ConnectionLifecycle {
             return RefreshOutcome.NEEDS_REAUTH;
         }
         boolean recovering = connection.status == ConnectionStatus.DEGRADED;
-        tokens.store(connection, grant);
+        tokens.store(connection, sealed);
         activate(connection);
         if (recovering) {
             events.publish(ConnectionEvents.RECOVERED, connection);

@@ -36,6 +36,7 @@ public class ConnectionRepository implements PanacheRepositoryBase<Connection, U
             + " SET refresh_lease_until = :leaseEnd, refresh_due_at = :leaseEnd, version = t.version + 1"
             + " WHERE t.id IN (SELECT id FROM integration_tokens WHERE status IN (" + REFRESHABLE_SQL + ")"
             + " AND refresh_due_at <= :horizon AND (refresh_failures = 0 OR refresh_due_at <= :now)"
+            + " AND (refresh_lease_until IS NULL OR refresh_lease_until <= :now)"
             + " ORDER BY refresh_due_at LIMIT :limit FOR UPDATE SKIP LOCKED)"
             + " RETURNING t.id, t.version, t.provider, t.integration_type, t.refresh_token_ciphertext,"
             + " t.granted_scopes";
@@ -89,7 +90,7 @@ public class ConnectionRepository implements PanacheRepositoryBase<Connection, U
      * Claims up to {@code limit} refreshable grants due by {@code horizon}, oldest due first, and leases them until
      * {@code leaseEnd}, in one statement: {@code FOR UPDATE SKIP LOCKED} over the partial index on
      * {@code refresh_due_at} skips rows another replica is claiming. A grant backing off after a failure is taken
-     * only once its backoff has passed ({@code now}).
+     * only once its backoff has passed ({@code now}), a leased one only once its lease has ended.
      */
     public List<DueGrant> claimDue(Instant now, Instant horizon, Instant leaseEnd, int limit) {
         @SuppressWarnings("unchecked")
@@ -123,6 +124,21 @@ public class ConnectionRepository implements PanacheRepositoryBase<Connection, U
             update.setParameter("refresh", grant.refreshTokenCiphertext());
         }
         return update.executeUpdate() == 1;
+    }
+
+    /**
+     * Stores a rotated refresh token whose refresh result was superseded, if the row still holds the refresh token
+     * the refresh used: the provider has already invalidated that one, so dropping the new one would lose the
+     * grant. Compare-and-set on the ciphertext; the version moves, so a claim made with the old token is
+     * superseded too.
+     *
+     * @return whether the rotated token was stored
+     */
+    public boolean keepRotatedRefreshToken(UUID id, byte[] usedCiphertext, byte[] rotatedCiphertext) {
+        return getEntityManager().createNativeQuery("UPDATE integration_tokens SET refresh_token_ciphertext = :rotated,"
+                + " version = version + 1 WHERE id = :id AND refresh_token_ciphertext = :used")
+                .setParameter("rotated", rotatedCiphertext).setParameter("id", id).setParameter("used", usedCiphertext)
+                .executeUpdate() == 1;
     }
 
     private static List<String> textArray(Object value) {

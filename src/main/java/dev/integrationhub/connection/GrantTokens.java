@@ -42,7 +42,11 @@ public class GrantTokens {
      * often answer without a new refresh token, and the old one stays valid.
      */
     public void store(Connection connection, Grant grant) {
-        SealedGrant sealed = seal(connection.id, grant);
+        store(connection, seal(connection.id, grant));
+    }
+
+    /** Stores a grant already sealed for this connection; see {@link #store(Connection, Grant)}. */
+    public void store(Connection connection, SealedGrant sealed) {
         connection.accessTokenCiphertext = sealed.accessTokenCiphertext();
         if (sealed.refreshTokenCiphertext() != null) {
             connection.refreshTokenCiphertext = sealed.refreshTokenCiphertext();

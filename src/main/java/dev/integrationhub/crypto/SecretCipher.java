@@ -1,5 +1,6 @@
 package dev.integrationhub.crypto;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 
@@ -69,6 +70,19 @@ public class SecretCipher {
     /** The id of the key that encrypts; Tink writes it into the first bytes of each ciphertext. */
     public int primaryKeyId() {
         return primaryKeyId;
+    }
+
+    /**
+     * The id of the key that made a ciphertext: Tink's output prefix is a version byte {@code 0x01} and the key id
+     * (4 bytes, big-endian). Not secret; it names the key to add when a keyset cannot decrypt.
+     *
+     * @return the key id, or -1 if the ciphertext has no Tink prefix
+     */
+    public static long keyId(byte[] ciphertext) {
+        if (ciphertext == null || ciphertext.length < 5 || ciphertext[0] != 1) {
+            return -1;
+        }
+        return ByteBuffer.wrap(ciphertext, 1, 4).getInt() & 0xFFFFFFFFL;
     }
 
     public byte[] encrypt(byte[] plaintext, AssociatedData associatedData) {

@@ -63,6 +63,18 @@ public class OAuthFlow {
     @Column(name = "used_at")
     public Instant usedAt;
 
+    /** SHA-256 of the one-time confirmation code, set when the callback holds a grant. */
+    @Column(name = "confirmation_hash")
+    public byte[] confirmationHash;
+
+    /** The grant won by the callback, awaiting confirmation: AEAD ciphertext bound to this row. */
+    @Column(name = "held_grant_ciphertext")
+    public byte[] heldGrantCiphertext;
+
+    /** When the user who started the flow (or someone else) presented the confirmation code. */
+    @Column(name = "confirmed_at")
+    public Instant confirmedAt;
+
     public boolean isPopup() {
         return "popup".equals(display);
     }

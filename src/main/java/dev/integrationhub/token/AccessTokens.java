@@ -99,6 +99,12 @@ public class AccessTokens {
                 }
                 case GrantRefresher.Unrefreshable unrefreshable -> throw unrefreshable.needsReauth() ? reauthRequired()
                         : notFound();
+                case GrantRefresher.BackingOff backingOff -> {
+                    return stillValid(id);
+                }
+                case GrantRefresher.Unreadable unreadable -> {
+                    return stillValid(id);
+                }
                 case GrantRefresher.HeldElsewhere held -> {
                     if (clock.instant().isAfter(giveUp)) {
                         throw unavailable();
@@ -113,16 +119,21 @@ public class AccessTokens {
                         case NEEDS_REAUTH -> throw reauthRequired();
                         case SUPERSEDED -> sleep();
                         case RETRYING, DEGRADED -> {
-                            AccessToken current = QuarkusTransaction.requiringNew().call(() -> read(id));
-                            if (current.expiresAt() != null && current.expiresAt().isAfter(clock.instant())) {
-                                return current;
-                            }
-                            throw unavailable();
+                            return stillValid(id);
                         }
                     }
                 }
             }
         }
+    }
+
+    /** The current token while it is still valid, when no refresh is possible now; else 503. */
+    private AccessToken stillValid(UUID id) {
+        AccessToken current = QuarkusTransaction.requiringNew().call(() -> read(id));
+        if (current.expiresAt() != null && current.expiresAt().isAfter(clock.instant())) {
+            return current;
+        }
+        throw unavailable();
     }
 
     private AccessToken read(UUID id) {

@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
+import org.jboss.logging.Logger;
+
 import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.ConnectionLifecycle;
@@ -21,6 +23,7 @@ import dev.integrationhub.connection.ConnectionStatus;
 import dev.integrationhub.connection.GrantTokens;
 import dev.integrationhub.connection.RefreshOutcome;
 import dev.integrationhub.crypto.DecryptionFailedException;
+import dev.integrationhub.crypto.SecretCipher;
 import dev.integrationhub.provider.Grant;
 import dev.integrationhub.provider.Integrations;
 import dev.integrationhub.provider.ProviderCallException;
@@ -36,15 +39,20 @@ import dev.integrationhub.provider.ProviderSettings;
 @ApplicationScoped
 public class GrantRefresher {
 
+    private static final Logger LOG = Logger.getLogger(GrantRefresher.class);
     private static final String NO_REFRESH_TOKEN = "no usable refresh token";
 
     /** What a claim found. */
     public sealed interface Claim {
     }
 
-    /** This caller holds the lease and must call {@link #refresh}. */
+    /**
+     * This caller holds the lease and must call {@link #refresh}.
+     *
+     * @param refreshTokenCiphertext the stored form of {@code refreshToken}, to recognise it when recording
+     */
     public record Claimed(UUID connectionId, long version, String provider, String integrationType,
-            String refreshToken, List<String> scopes) implements Claim {
+            String refreshToken, byte[] refreshTokenCiphertext, List<String> scopes) implements Claim {
 
         @Override
         public String toString() {
@@ -62,6 +70,17 @@ public class GrantRefresher {
 
     /** The grant cannot be refreshed: it is gone, or the user must connect again. */
     public record Unrefreshable(boolean needsReauth) implements Claim {
+    }
+
+    /** The last refresh failed transiently and the grant is backing off until then; no provider call now. */
+    public record BackingOff(Instant until) implements Claim {
+    }
+
+    /**
+     * The stored refresh token cannot be decrypted (a keyset that lacks its key): an operations fault, counted and
+     * logged; the grant's status is left alone.
+     */
+    public record Unreadable() implements Claim {
     }
 
     private final ConnectionRepository connections;
@@ -97,13 +116,13 @@ public class GrantRefresher {
         Instant now = clock.instant();
         List<Claimed> claims = new ArrayList<>();
         for (DueGrant due : connections.claimDue(now, now.plus(config.interval()), now.plus(config.lease()), limit)) {
-            Optional<String> refreshToken = readable(due.id(), due.refreshTokenCiphertext());
-            if (refreshToken.isPresent()) {
-                claims.add(new Claimed(due.id(), due.version(), due.provider(), due.integrationType(), refreshToken.get(),
-                        due.scopes()));
-            } else {
+            if (due.refreshTokenCiphertext() == null) {
                 lifecycle.markNeedsReauth(connections.findById(due.id()), NO_REFRESH_TOKEN);
+                continue;
             }
+            readable(due.id(), due.refreshTokenCiphertext())
+                    .ifPresent(refreshToken -> claims.add(new Claimed(due.id(), due.version(), due.provider(),
+                            due.integrationType(), refreshToken, due.refreshTokenCiphertext(), due.scopes())));
         }
         return claims;
     }
@@ -125,14 +144,20 @@ public class GrantRefresher {
         if (connection.refreshLeaseUntil != null && connection.refreshLeaseUntil.isAfter(now)) {
             return new HeldElsewhere(connection.refreshLeaseUntil);
         }
-        Optional<String> refreshToken = readable(connection.id, connection.refreshTokenCiphertext);
-        if (refreshToken.isEmpty()) {
+        if (connection.refreshFailures > 0 && connection.refreshDueAt != null && connection.refreshDueAt.isAfter(now)) {
+            return new BackingOff(connection.refreshDueAt);
+        }
+        if (connection.refreshTokenCiphertext == null) {
             lifecycle.markNeedsReauth(connection, NO_REFRESH_TOKEN);
             return new Unrefreshable(true);
         }
+        Optional<String> refreshToken = readable(connection.id, connection.refreshTokenCiphertext);
+        if (refreshToken.isEmpty()) {
+            return new Unreadable();
+        }
         lifecycle.lease(connection);
         return new Claimed(connection.id, connection.version, connection.provider, connection.integrationType,
-                refreshToken.get(), List.copyOf(connection.grantedScopes));
+                refreshToken.get(), connection.refreshTokenCiphertext, List.copyOf(connection.grantedScopes));
     }
 
     /** Calls the provider and records the outcome. Holds no transaction or lock during the call. */
@@ -143,8 +168,8 @@ public class GrantRefresher {
             ProviderSettings provider = integrations.provider(claim.provider()).orElseThrow(
                     () -> new IllegalStateException("provider " + claim.provider() + " is not configured"));
             Grant grant = providers.refresh(provider, claim.refreshToken(), claim.scopes());
-            outcome = lifecycle.recordRefreshed(claim.connectionId(), claim.version(), grant,
-                    missingScopes(claim.integrationType(), grant));
+            outcome = lifecycle.recordRefreshed(claim.connectionId(), claim.version(), claim.refreshTokenCiphertext(),
+                    grant, missingScopes(claim.integrationType(), grant));
         } catch (ProviderCallException e) {
             outcome = e.errorCode().filter("invalid_grant"::equals).isPresent()
                     ? lifecycle.recordNeedsReauth(claim.connectionId(), claim.version(), e.getMessage())
@@ -160,13 +185,15 @@ public class GrantRefresher {
                 .stream().filter(scope -> !grant.grantedScopes().contains(scope)).toList();
     }
 
+    /** The refresh token; empty, counted and logged (without a secret) when the keyset cannot decrypt it. */
     private Optional<String> readable(UUID id, byte[] ciphertext) {
-        if (ciphertext == null) {
-            return Optional.empty();
-        }
         try {
             return Optional.of(tokens.refreshToken(id, ciphertext));
         } catch (DecryptionFailedException e) {
+            metrics.unreadable();
+            LOG.errorf("Connection %s: the refresh token cannot be decrypted by the configured keyset (key id %d);"
+                    + " not refreshed, status left alone: add the missing key to hub.crypto.keyset", id,
+                    SecretCipher.keyId(ciphertext));
             return Optional.empty();
         }
     }

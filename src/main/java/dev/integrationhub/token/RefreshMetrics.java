@@ -54,6 +54,11 @@ public class RefreshMetrics {
         latency.record(took);
     }
 
+    /** A stored refresh token the keyset cannot decrypt: an operations fault ({@code hub_unreadable_grants_total}). */
+    void unreadable() {
+        registry.counter("hub.unreadable.grants").increment();
+    }
+
     @Scheduled(every = "30s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sample() {
         QuarkusTransaction.requiringNew().run(() -> {

@@ -1,7 +1,9 @@
 package dev.integrationhub.token;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -15,6 +17,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.integrationhub.config.HubConfig;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
 
@@ -25,6 +28,7 @@ import io.quarkus.scheduler.ScheduledExecution;
  * puts more calls in flight. The next batch is claimed once the previous one is dispatched, so at most one
  * batch waits for call slots under its lease.
  */
+@Startup
 @ApplicationScoped
 public class RefreshScheduler {
 
@@ -39,9 +43,25 @@ public class RefreshScheduler {
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
 
     RefreshScheduler(GrantRefresher refresher, HubConfig config) {
+        leaseProblem(config.refresh().lease(), config.refresh().interval(), config.providerCalls().timeout())
+                .ifPresent(problem -> {
+                    throw new IllegalStateException("Invalid configuration: " + problem);
+                });
         this.refresher = refresher;
         this.batchSize = config.refresh().batchSize();
         this.callSlots = new Semaphore(config.refresh().maxConcurrency());
+    }
+
+    /**
+     * A lease must outlast what a claimer may still do with it: the claim is made up to one run
+     * ({@code interval}) before the grant is due, and a refresh may wait for a provider call slot and then take
+     * a call's timeout; shorter, and a second replica could claim a grant whose refresh is still under way.
+     */
+    static Optional<String> leaseProblem(Duration lease, Duration interval, Duration providerTimeout) {
+        Duration minimum = interval.plus(providerTimeout.multipliedBy(2));
+        return lease.compareTo(minimum) > 0 ? Optional.empty()
+                : Optional.of("hub.refresh.lease (" + lease + ") must be longer than hub.refresh.interval plus twice"
+                        + " hub.provider-calls.timeout (" + minimum + ")");
     }
 
     /** Skips the schedule on replicas with {@code hub.refresh.scheduled=false}. */

@@ -19,7 +19,7 @@ public record ConnectionView(UUID id, String integrationType, String provider, S
         List<String> grantedScopes, ConnectionStatus status, Instant expiresAt, Instant lastRefreshedAt,
         Map<String, Object> metadata, Instant createdAt, Instant updatedAt) {
 
-    static ConnectionView of(Connection c) {
+    public static ConnectionView of(Connection c) {
         String account = c.accountEmail != null ? c.accountEmail : c.accountSubject;
         return new ConnectionView(c.id, c.integrationType, c.provider, account, List.copyOf(c.grantedScopes), c.status,
                 c.tokenExpiresAt, c.lastRefreshedAt, Map.copyOf(c.metadata), c.createdAt, c.updatedAt);

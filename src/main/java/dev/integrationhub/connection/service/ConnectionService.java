@@ -18,9 +18,7 @@ import dev.integrationhub.connection.ConnectionRepository;
 import dev.integrationhub.connection.GrantTokens;
 import dev.integrationhub.crypto.DecryptionFailedException;
 import dev.integrationhub.error.ProblemException;
-import dev.integrationhub.event.Outbox;
 import dev.integrationhub.provider.Grant;
-import dev.integrationhub.provider.Integrations;
 import dev.integrationhub.provider.ProviderAccount;
 
 /** A user's connections: reading, recording a new grant, changing metadata, disconnecting. */
@@ -34,18 +32,16 @@ public class ConnectionService {
 
     private final ConnectionRepository connections;
     private final GrantTokens tokens;
-    private final Outbox outbox;
     private final AuditLog audit;
-    private final Integrations integrations;
+    private final GrantRevoker revoker;
     private final ConnectionLifecycle lifecycle;
 
-    ConnectionService(ConnectionRepository connections, GrantTokens tokens, Outbox outbox, AuditLog audit,
-            Integrations integrations, ConnectionLifecycle lifecycle) {
+    ConnectionService(ConnectionRepository connections, GrantTokens tokens, AuditLog audit, GrantRevoker revoker,
+            ConnectionLifecycle lifecycle) {
         this.connections = connections;
         this.tokens = tokens;
-        this.outbox = outbox;
         this.audit = audit;
-        this.integrations = integrations;
+        this.revoker = revoker;
         this.lifecycle = lifecycle;
     }
 
@@ -128,10 +124,8 @@ public class ConnectionService {
     @Transactional
     public Optional<UUID> disconnect(String userId, UUID id) {
         Connection connection = get(userId, id);
-        boolean providerRevokes = integrations.provider(connection.provider)
-                .flatMap(provider -> provider.config().revocationUri()).isPresent();
         Optional<UUID> revocation = Optional.empty();
-        if (providerRevokes && !connections.hasLiveSibling(connection)) {
+        if (revoker.revokes(connection.provider) && !connections.hasLiveSibling(connection)) {
             revocation = revocationOf(connection);
         }
         lifecycle.revoke(connection);
@@ -143,10 +137,8 @@ public class ConnectionService {
     private Optional<UUID> revocationOf(Connection connection) {
         try {
             Optional<String> refresh = tokens.refreshToken(connection);
-            String hint = refresh.isPresent() ? "refresh_token" : "access_token";
-            Optional<String> token = refresh.isPresent() ? refresh : tokens.accessToken(connection);
-            return token.map(t -> outbox.enqueue(GrantRevoker.KIND, connection.id,
-                    GrantRevoker.payload(connection.provider, hint), Optional.of(t)));
+            return revoker.queue(connection.id, connection.provider, refresh,
+                    refresh.isPresent() ? Optional.empty() : tokens.accessToken(connection));
         } catch (DecryptionFailedException e) {
             LOG.warnf("Connection %s: stored tokens cannot be decrypted; disconnecting without provider revocation",
                     connection.id);

@@ -3,9 +3,12 @@ package dev.integrationhub.connection.service;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 
+import dev.integrationhub.event.Outbox;
 import dev.integrationhub.event.OutboxHandler;
 import dev.integrationhub.event.OutboxItem;
 import dev.integrationhub.provider.Integrations;
@@ -21,15 +24,37 @@ public class GrantRevoker implements OutboxHandler {
 
     private final Integrations integrations;
     private final ProviderClient providers;
+    private final Outbox outbox;
 
-    GrantRevoker(Integrations integrations, ProviderClient providers) {
+    GrantRevoker(Integrations integrations, ProviderClient providers, Outbox outbox) {
         this.integrations = integrations;
         this.providers = providers;
+        this.outbox = outbox;
     }
 
-    /** The payload of a revocation of a token of the given kind ({@code refresh_token} or {@code access_token}). */
-    public static Map<String, Object> payload(String provider, String tokenTypeHint) {
-        return Map.of("provider", provider, "token_type_hint", tokenTypeHint);
+    /** Whether the provider has a revocation endpoint at all. */
+    public boolean revokes(String provider) {
+        return integrations.provider(provider).flatMap(settings -> settings.config().revocationUri()).isPresent();
+    }
+
+    /**
+     * Queues the revocation of a grant in the caller's transaction: by its refresh token (which revokes the whole
+     * grant), else by its access token. Nothing is queued when the provider has no revocation endpoint or there
+     * is no token.
+     *
+     * @param ownerId the connection (or held grant's flow) the revocation belongs to; its items go out in order
+     * @return the queued outbox item, to be attempted at once
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<UUID> queue(UUID ownerId, String provider, Optional<String> refreshToken,
+            Optional<String> accessToken) {
+        if (!revokes(provider)) {
+            return Optional.empty();
+        }
+        String hint = refreshToken.isPresent() ? "refresh_token" : "access_token";
+        Optional<String> token = refreshToken.isPresent() ? refreshToken : accessToken;
+        return token.map(t -> outbox.enqueue(KIND, ownerId, Map.of("provider", provider, "token_type_hint", hint),
+                Optional.of(t)));
     }
 
     @Override
