@@ -43,11 +43,12 @@ public class WebhookSender implements OutboxHandler {
     private final Optional<String> secret;
     private final Duration timeout;
     private final HttpClient http;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
     private final MeterRegistry metrics;
 
-    WebhookSender(HttpClient http, HubConfig config, MeterRegistry metrics, InstantSource clock) {
+    WebhookSender(HttpClient http, ObjectMapper json, HubConfig config, MeterRegistry metrics, InstantSource clock) {
         this.clock = clock;
+        this.json = json;
         this.url = config.webhooks().url();
         this.secret = config.webhooks().secret();
         if (url.isPresent() && secret.filter(s -> s.length() >= 16).isEmpty()) {

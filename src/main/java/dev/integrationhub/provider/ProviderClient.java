@@ -10,7 +10,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +17,6 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.integrationhub.config.HubConfig;
@@ -33,15 +31,14 @@ import dev.integrationhub.http.UrlEncoding;
 @ApplicationScoped
 public class ProviderClient {
 
-    private static final long DEFAULT_EXPIRES_IN_SECONDS = 3600;
-
     private final InstantSource clock;
     private final HttpClient http;
     private final Duration timeout;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json;
 
-    ProviderClient(HttpClient http, HubConfig config, InstantSource clock) {
+    ProviderClient(HttpClient http, ObjectMapper json, HubConfig config, InstantSource clock) {
         this.clock = clock;
+        this.json = json;
         this.http = http;
         this.timeout = config.providerCalls().timeout();
     }
@@ -77,15 +74,9 @@ public class ProviderClient {
     public ProviderAccount userinfo(ProviderSettings provider, String accessToken) {
         HttpRequest request = HttpRequest.newBuilder(provider.config().userinfoUri()).timeout(timeout)
                 .header("Authorization", "Bearer " + accessToken).header("Accept", "application/json").GET().build();
-        JsonNode body = parse(provider, "userinfo", send(provider, "userinfo", request));
-        String subject = body.path("sub").asText("");
-        if (subject.isEmpty() || subject.length() > 255) {
-            throw unreachable(provider, "userinfo", 200);
-        }
-        String email = body.path("email").isTextual() && body.path("email").asText().length() <= 320
-                ? body.path("email").asText()
-                : null;
-        return new ProviderAccount(subject, email);
+        HttpResponse<String> response = send(provider, "userinfo", request);
+        return parse(provider, "userinfo", response, UserinfoResponse.class).toAccount()
+                .orElseThrow(() -> unreachable(provider, "userinfo", response.statusCode()));
     }
 
     /** Revokes a token (RFC 7009). */
@@ -140,40 +131,28 @@ public class ProviderClient {
     }
 
     private Grant readGrant(ProviderSettings provider, HttpResponse<String> response, List<String> requestedScopes) {
-        JsonNode body = parse(provider, "token", response);
-        String accessToken = body.path("access_token").asText("");
-        if (accessToken.isEmpty()) {
-            throw unreachable(provider, "token", response.statusCode());
-        }
-        String refreshToken = body.path("refresh_token").isTextual() && !body.path("refresh_token").asText().isEmpty()
-                ? body.path("refresh_token").asText()
-                : null;
-        long expiresIn = body.path("expires_in").canConvertToLong() && body.path("expires_in").asLong() > 0
-                ? body.path("expires_in").asLong()
-                : DEFAULT_EXPIRES_IN_SECONDS;
-        List<String> scopes = body.path("scope").isTextual()
-                ? Arrays.stream(body.path("scope").asText().split(" ")).filter(s -> !s.isBlank()).distinct().toList()
-                : List.copyOf(requestedScopes);
-        return new Grant(accessToken, refreshToken, clock.instant().plusSeconds(expiresIn), scopes);
+        return parse(provider, "token", response, TokenResponse.class).toGrant(clock.instant(), requestedScopes)
+                .orElseThrow(() -> unreachable(provider, "token", response.statusCode()));
     }
 
-    private JsonNode parse(ProviderSettings provider, String endpoint, HttpResponse<String> response) {
+    /** A JSON object answer; anything else is {@code UNREACHABLE}, without the body, which may hold a token. */
+    private <T> T parse(ProviderSettings provider, String endpoint, HttpResponse<String> response, Class<T> type) {
+        T body;
         try {
-            JsonNode body = json.readTree(response.body());
-            if (body != null && body.isObject()) {
-                return body;
-            }
+            body = json.readValue(response.body(), type);
         } catch (IOException e) {
-            // answered below without the body, which may hold a token
+            body = null;
         }
-        throw unreachable(provider, endpoint, response.statusCode());
+        if (body == null) {
+            throw unreachable(provider, endpoint, response.statusCode());
+        }
+        return body;
     }
 
     /** The OAuth {@code error} code of an error body, if it is a well-formed code (never free text). */
     private String oauthErrorCode(String body) {
         try {
-            String code = json.readTree(body).path("error").asText("");
-            return code.matches("[a-z_]{1,40}") ? code : null;
+            return json.readValue(body, OAuthErrorResponse.class).code().orElse(null);
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
 import dev.integrationhub.crypto.FlowSecrets;
-import dev.integrationhub.oauth.service.FlowStore;
+import dev.integrationhub.oauth.rest.BindingCookie;
 import dev.integrationhub.testsupport.Browser;
 import dev.integrationhub.testsupport.ConnectionFixtures;
 import dev.integrationhub.testsupport.FakeOAuth;
@@ -142,7 +142,7 @@ class CallbackSecurityTest {
     @Test
     void theBindingCookieIsNamedForItsFlow() {
         assertThat(browser.cookies().keySet()).singleElement().asString().startsWith("hub_flow_")
-                .hasSize(FlowStore.cookieName(UUID.randomUUID()).length());
+                .hasSize(BindingCookie.name(UUID.randomUUID()).length());
     }
 
     private void expectRejected(ExtractableResponse<Response> response, String code) {

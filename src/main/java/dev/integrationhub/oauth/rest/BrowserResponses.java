@@ -4,17 +4,14 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -23,12 +20,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.http.UrlEncoding;
 import dev.integrationhub.oauth.ReturnTo;
-import dev.integrationhub.oauth.service.ConnectFlowService;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.RawString;
+import io.quarkus.qute.TemplateInstance;
 
 /**
- * The answers a browser gets during a connect flow: the binding cookie, the redirect back to the web app, the
- * popup page that posts the result to exactly {@code hub.frontend-url}, and the error page. Each carries
- * {@code Cache-Control: no-store}, {@code Referrer-Policy: no-referrer} and a restrictive CSP.
+ * The answers a browser gets during a connect flow: the redirect to the provider with the binding cookie, the
+ * redirect back to the web app, the popup page that posts the result to exactly {@code hub.frontend-url}, and
+ * the error page. Each carries {@code Cache-Control: no-store}, {@code Referrer-Policy: no-referrer} and a
+ * restrictive CSP. The pages are Qute templates under {@code templates/BrowserResponses/}.
  */
 @ApplicationScoped
 public class BrowserResponses {
@@ -36,97 +36,91 @@ public class BrowserResponses {
     /** The popup page's only script; the CSP allows exactly this script by its hash. */
     static final String POPUP_SCRIPT = "(function(){var r=JSON.parse(document.getElementById('result').textContent);"
             + "if(window.opener){window.opener.postMessage(r.message,r.origin);}window.close();})();";
-    private static final String POPUP_CSP = "default-src 'none'; script-src 'sha256-" + sha256Base64(POPUP_SCRIPT)
+    static final String POPUP_CSP = "default-src 'none'; script-src 'sha256-" + sha256Base64(POPUP_SCRIPT)
             + "'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     private static final String PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none';"
             + " form-action 'none'; frame-ancestors 'none'";
-    private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]");
+    private static final MediaType HTML = MediaType.TEXT_HTML_TYPE.withCharset("UTF-8");
+
+    /** The pages; their parameters are checked against the templates at build time. */
+    @CheckedTemplate
+    static class Templates {
+
+        /**
+         * @param result the JSON the script reads, with {@code <} escaped so it cannot end its element
+         * @param script {@link #POPUP_SCRIPT}, rendered byte for byte as the CSP hash expects
+         */
+        static native TemplateInstance popup(RawString result, RawString script);
+
+        static native TemplateInstance unusableLink();
+    }
 
     private final HubConfig config;
-    private final ObjectMapper json = new ObjectMapper();
-    private final String cookiePath;
-    private final boolean secureCookie;
+    private final ObjectMapper json;
+    private final BindingCookie cookies;
 
-    BrowserResponses(HubConfig config) {
+    BrowserResponses(HubConfig config, ObjectMapper json, BindingCookie cookies) {
         this.config = config;
-        URI publicUri = URI.create(config.publicUrl());
-        this.cookiePath = (publicUri.getRawPath() == null ? "" : publicUri.getRawPath()) + ConnectFlowService.CALLBACK_PATH;
-        this.secureCookie = !("http".equals(publicUri.getScheme()) && LOOPBACK.contains(publicUri.getHost()));
+        this.json = json;
+        this.cookies = cookies;
     }
 
     /** Sends the browser to the provider and binds the flow to it with a cookie only the callback receives. */
-    public Response toProvider(URI location, String cookieName, String cookieValue, Duration lifetime) {
-        return secured(Response.status(302).location(location), PAGE_CSP)
-                .header(HttpHeaders.SET_COOKIE, cookie(cookieName, cookieValue, lifetime.toSeconds())).build();
+    public Response toProvider(URI location, NewCookie binding) {
+        return secured(Response.status(302).location(location), PAGE_CSP).cookie(binding).build();
     }
 
     /**
      * The end of a flow: a redirect to {@code {frontend}{returnTo}?success=type} or {@code ?error=code}, or in
-     * popup display a page that posts {@code {type, status, connection_id | error}} to the web app's origin.
-     *
-     * @param cookieName the flow's binding cookie, cleared; {@code null} if the flow is unknown
+     * popup display a page that posts {@code {type, status, connection_id | error}} to the web app's origin. The
+     * flow's binding cookie, if the flow is known, is cleared.
      */
-    public Response result(boolean popup, String returnTo, String integrationType, UUID connectionId, String error,
-            List<String> missingScopes, String cookieName) {
-        Map<String, String> query = new LinkedHashMap<>();
-        if (error == null) {
-            query.put("success", integrationType);
-        } else {
-            query.put("error", error);
-        }
-        if (!missingScopes.isEmpty()) {
-            query.put("missing_scope", String.join(" ", missingScopes));
-        }
-        Response.ResponseBuilder response;
-        String csp = PAGE_CSP;
-        if (popup) {
-            Map<String, Object> message = new LinkedHashMap<>();
-            message.put("type", integrationType);
-            message.put("status", error == null ? "success" : "error");
-            if (error == null) {
-                message.put("connection_id", connectionId.toString());
-            } else {
-                message.put("error", error);
-                message.put("missing_scope", missingScopes);
-            }
-            response = Response.ok(popupPage(Map.of("origin", config.frontendUrl(), "message", message)),
-                    MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"));
-            csp = POPUP_CSP;
-        } else {
-            String path = returnTo == null ? ReturnTo.DEFAULT : returnTo;
-            response = Response.status(302).location(URI.create(config.frontendUrl() + path + "?" + UrlEncoding.query(query)));
-        }
-        if (cookieName != null) {
-            response.header(HttpHeaders.SET_COOKIE, cookie(cookieName, "", 0));
-        }
-        return secured(response, csp).build();
+    public Response result(FlowResult result) {
+        Response.ResponseBuilder response = result.popup()
+                ? secured(Response.ok(popupPage(result), HTML), POPUP_CSP)
+                : secured(Response.status(302).location(returnLocation(result)), PAGE_CSP);
+        result.flowId().ifPresent(flowId -> response.cookie(cookies.clear(flowId)));
+        return response.build();
     }
 
     /** A plain page for a connect link that cannot be used; no redirect. */
     public Response unusableLink() {
-        String page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Connect link expired</title>"
-                + "</head><body><h1>This connect link cannot be used</h1><p>It is unknown, was already used, or has"
-                + " expired. Go back to the app and connect again.</p></body></html>";
-        return secured(Response.status(400).entity(page).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")), PAGE_CSP)
-                .build();
+        return secured(Response.status(400).entity(Templates.unusableLink().render()).type(HTML), PAGE_CSP).build();
     }
 
-    private String popupPage(Map<String, Object> result) {
+    private URI returnLocation(FlowResult result) {
+        Map<String, String> query = new LinkedHashMap<>();
+        if (result.succeeded()) {
+            query.put("success", result.integrationType());
+        } else {
+            query.put("error", result.error());
+        }
+        if (!result.missingScopes().isEmpty()) {
+            query.put("missing_scope", String.join(" ", result.missingScopes()));
+        }
+        String path = result.returnTo() == null ? ReturnTo.DEFAULT : result.returnTo();
+        return URI.create(config.frontendUrl() + path + "?" + UrlEncoding.query(query));
+    }
+
+    private String popupPage(FlowResult result) {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("type", result.integrationType());
+        message.put("status", result.succeeded() ? "success" : "error");
+        if (result.succeeded()) {
+            message.put("connection_id", result.connectionId().toString());
+        } else {
+            message.put("error", result.error());
+            message.put("missing_scope", result.missingScopes());
+        }
         String data;
         try {
             // Inside <script type="application/json"> only "<" could end the element: escape it.
-            data = json.writeValueAsString(result).replace("<", "\\u003c");
+            data = json.writeValueAsString(Map.of("origin", config.frontendUrl(), "message", message))
+                    .replace("<", "\\u003c");
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Integration Hub</title></head>"
-                + "<body><p>You can close this window.</p><script id=\"result\" type=\"application/json\">" + data
-                + "</script><script>" + POPUP_SCRIPT + "</script></body></html>";
-    }
-
-    private String cookie(String name, String value, long maxAgeSeconds) {
-        return name + "=" + value + "; Path=" + cookiePath + "; Max-Age=" + maxAgeSeconds + "; HttpOnly"
-                + (secureCookie ? "; Secure" : "") + "; SameSite=Lax";
+        return Templates.popup(new RawString(data), new RawString(POPUP_SCRIPT)).render();
     }
 
     private static Response.ResponseBuilder secured(Response.ResponseBuilder response, String csp) {

@@ -1,10 +1,5 @@
 package dev.integrationhub.oauth.rest;
 
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -22,12 +17,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import dev.integrationhub.auth.CurrentUser;
 import dev.integrationhub.config.HubConfig;
-import dev.integrationhub.oauth.OAuthFlow;
 import dev.integrationhub.oauth.service.ConnectFlowService;
 import dev.integrationhub.oauth.service.ConnectFlowService.CallbackOutcome;
 import dev.integrationhub.oauth.service.ConnectFlowService.Connected;
 import dev.integrationhub.oauth.service.ConnectFlowService.Failed;
-import dev.integrationhub.oauth.service.FlowStore;
 
 /**
  * The connect flow over HTTP. {@code connect} is called by the web app with the user's bearer token;
@@ -39,12 +32,15 @@ public class ConnectResource {
 
     private final ConnectFlowService flows;
     private final BrowserResponses browser;
+    private final BindingCookie cookies;
     private final CurrentUser user;
     private final HubConfig config;
 
-    ConnectResource(ConnectFlowService flows, BrowserResponses browser, CurrentUser user, HubConfig config) {
+    ConnectResource(ConnectFlowService flows, BrowserResponses browser, BindingCookie cookies, CurrentUser user,
+            HubConfig config) {
         this.flows = flows;
         this.browser = browser;
+        this.cookies = cookies;
         this.user = user;
         this.config = config;
     }
@@ -66,8 +62,8 @@ public class ConnectResource {
     @Operation(summary = "Browser hop: binds the flow to this browser and redirects to the provider.")
     public Response authorize(@QueryParam("flow") String handle) {
         return flows.authorize(handle)
-                .map(redirect -> browser.toProvider(redirect.location(), redirect.cookieName(), redirect.cookieValue(),
-                        config.flow().ttl()))
+                .map(redirect -> browser.toProvider(redirect.location(),
+                        cookies.bind(redirect.flowId(), redirect.binding(), config.flow().ttl())))
                 .orElseGet(browser::unusableLink);
     }
 
@@ -77,19 +73,11 @@ public class ConnectResource {
     @Operation(summary = "The registered redirect URI: finishes the flow and returns the browser to the web app.")
     public Response callback(@QueryParam("state") String state, @QueryParam("code") String code,
             @QueryParam("error") String error, @Context HttpHeaders headers) {
-        Map<String, String> cookies = new HashMap<>();
-        headers.getCookies().forEach((name, cookie) -> cookies.put(name, cookie.getValue()));
-        CallbackOutcome outcome = flows.callback(state, code, error, cookies);
-        OAuthFlow flow = outcome.flow().orElse(null);
-        boolean popup = flow != null && flow.isPopup();
-        String returnTo = flow == null ? null : flow.returnTo;
-        String type = flow == null ? null : flow.integrationType;
-        String cookie = flow == null ? null : FlowStore.cookieName(flow.id);
-        return switch (outcome) {
-            case Connected connected -> browser.result(popup, returnTo, type, connected.grant().connection().id, null,
-                    List.of(), cookie);
-            case Failed failed -> browser.result(popup, returnTo, type, (UUID) null, failed.code(), failed.missingScopes(),
-                    cookie);
+        CallbackOutcome outcome = flows.callback(state, code, error, BindingCookie.presentedIn(headers));
+        FlowResult result = switch (outcome) {
+            case Connected connected -> FlowResult.connected(connected.flow().orElseThrow(), connected.grant().connection().id);
+            case Failed failed -> FlowResult.failed(failed.flow(), failed.code(), failed.missingScopes());
         };
+        return browser.result(result);
     }
 }

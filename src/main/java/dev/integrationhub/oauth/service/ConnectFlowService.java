@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -55,8 +57,12 @@ public class ConnectFlowService {
     public record StartedConnect(URI oauthUrl, Instant expiresAt) {
     }
 
-    /** Where {@code /authorize} sends the browser, and the cookie that binds the flow to it. */
-    public record ProviderRedirect(URI location, String cookieName, String cookieValue) {
+    /**
+     * Where {@code /authorize} sends the browser, and the value that binds the flow to it.
+     *
+     * @param binding the secret the browser must present at the callback for flow {@code flowId}
+     */
+    public record ProviderRedirect(URI location, UUID flowId, String binding) {
     }
 
     /** How a callback ended. */
@@ -110,13 +116,18 @@ public class ConnectFlowService {
             URI endpoint = integration.provider().config().authorizationUri();
             String separator = endpoint.getRawQuery() == null ? "?" : "&";
             URI location = URI.create(endpoint + separator + UrlEncoding.query(query));
-            return new ProviderRedirect(location, FlowStore.cookieName(flow.id), authorized.binding());
+            return new ProviderRedirect(location, flow.id, authorized.binding());
         });
     }
 
-    /** Finishes a flow: checks state and browser, exchanges the code, checks scopes, stores the grant. */
-    public CallbackOutcome callback(String state, String code, String providerError, Map<String, String> cookies) {
-        FlowStore.Claim claim = flows.claim(state, cookies);
+    /**
+     * Finishes a flow: checks state and browser, exchanges the code, checks scopes, stores the grant.
+     *
+     * @param presentedBinding the binding value the request presents for a flow id, if any
+     */
+    public CallbackOutcome callback(String state, String code, String providerError,
+            Function<UUID, Optional<String>> presentedBinding) {
+        FlowStore.Claim claim = flows.claim(state, presentedBinding);
         if (claim instanceof FlowStore.Rejected rejected) {
             return fail(rejected.flow(), rejected.code(), List.of());
         }

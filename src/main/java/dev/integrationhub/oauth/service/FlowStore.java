@@ -3,9 +3,9 @@ package dev.integrationhub.oauth.service;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -15,7 +15,6 @@ import dev.integrationhub.crypto.AssociatedData;
 import dev.integrationhub.crypto.FlowSecrets;
 import dev.integrationhub.crypto.SecretCipher;
 import dev.integrationhub.oauth.OAuthFlow;
-import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -23,16 +22,17 @@ import io.quarkus.scheduler.Scheduled;
  * authorizes once and a state is used once, even when two requests race on two replicas.
  */
 @ApplicationScoped
-public class FlowStore implements PanacheRepositoryBase<OAuthFlow, UUID> {
+public class FlowStore {
 
     static final String VERIFIER_KIND = "oauth_flows.pkce_verifier";
-    private static final String COOKIE_PREFIX = "hub_flow_";
 
+    private final OAuthFlowRepository rows;
     private final InstantSource clock;
     private final SecretCipher cipher;
     private final Duration ttl;
 
-    FlowStore(SecretCipher cipher, HubConfig config, InstantSource clock) {
+    FlowStore(OAuthFlowRepository rows, SecretCipher cipher, HubConfig config, InstantSource clock) {
+        this.rows = rows;
         this.clock = clock;
         this.cipher = cipher;
         this.ttl = config.flow().ttl();
@@ -62,11 +62,6 @@ public class FlowStore implements PanacheRepositoryBase<OAuthFlow, UUID> {
     public record Rejected(String code, Optional<OAuthFlow> flow) implements Claim {
     }
 
-    /** The name of the cookie that binds a flow to the browser that authorized it. */
-    public static String cookieName(UUID flowId) {
-        return COOKIE_PREFIX + flowId.toString().replace("-", "");
-    }
-
     @Transactional
     public StartedFlow start(String userId, String integrationType, String provider, String returnTo, String display) {
         String handle = FlowSecrets.random();
@@ -81,7 +76,7 @@ public class FlowStore implements PanacheRepositoryBase<OAuthFlow, UUID> {
         flow.display = display;
         flow.createdAt = clock.instant();
         flow.expiresAt = flow.createdAt.plus(ttl);
-        persist(flow);
+        rows.persist(flow);
         return new StartedFlow(flow.id, handle, flow.expiresAt);
     }
 
@@ -94,13 +89,13 @@ public class FlowStore implements PanacheRepositoryBase<OAuthFlow, UUID> {
         byte[] handleHash = FlowSecrets.sha256(handle);
         String state = FlowSecrets.random();
         String binding = FlowSecrets.random();
-        int updated = update("stateHash = ?1, bindingHash = ?2, authorizedAt = ?3"
+        int updated = rows.update("stateHash = ?1, bindingHash = ?2, authorizedAt = ?3"
                 + " where handleHash = ?4 and authorizedAt is null and usedAt is null and expiresAt > ?3",
                 FlowSecrets.sha256(state), FlowSecrets.sha256(binding), clock.instant(), handleHash);
         if (updated != 1) {
             return Optional.empty();
         }
-        OAuthFlow flow = find("handleHash", handleHash).singleResult();
+        OAuthFlow flow = rows.find("handleHash", handleHash).singleResult();
         String verifier = cipher.decryptString(flow.pkceVerifierCiphertext, verifierData(flow.id));
         return Optional.of(new AuthorizedFlow(flow, state, binding, FlowSecrets.pkceChallenge(verifier)));
     }
@@ -108,21 +103,23 @@ public class FlowStore implements PanacheRepositoryBase<OAuthFlow, UUID> {
     /**
      * Uses the flow that {@code state} names, if the request comes from the browser that authorized it and the
      * flow is unused and unexpired. Exactly one of several racing callbacks with one state can succeed.
+     *
+     * @param presentedBinding the binding value the request presents for a flow id, if any
      */
     @Transactional
-    public Claim claim(String state, Map<String, String> cookies) {
+    public Claim claim(String state, Function<UUID, Optional<String>> presentedBinding) {
         if (state == null || state.isBlank()) {
             return new Rejected("state_missing", Optional.empty());
         }
         if (state.length() > 100) {
             return new Rejected("state_unknown", Optional.empty());
         }
-        Optional<OAuthFlow> found = find("stateHash", (Object) FlowSecrets.sha256(state)).firstResultOptional();
+        Optional<OAuthFlow> found = rows.find("stateHash", (Object) FlowSecrets.sha256(state)).firstResultOptional();
         if (found.isEmpty()) {
             return new Rejected("state_unknown", Optional.empty());
         }
         OAuthFlow flow = found.get();
-        String binding = cookies.get(cookieName(flow.id));
+        String binding = presentedBinding.apply(flow.id).orElse(null);
         Instant now = clock.instant();
         String problem = flow.usedAt != null ? "state_used"
                 : !flow.expiresAt.isAfter(now) ? "state_expired"
@@ -131,7 +128,7 @@ public class FlowStore implements PanacheRepositoryBase<OAuthFlow, UUID> {
         if (problem != null) {
             return new Rejected(problem, found);
         }
-        if (update("usedAt = ?1 where id = ?2 and usedAt is null", now, flow.id) != 1) {
+        if (rows.update("usedAt = ?1 where id = ?2 and usedAt is null", now, flow.id) != 1) {
             return new Rejected("state_used", found);
         }
         return new Claimed(flow, cipher.decryptString(flow.pkceVerifierCiphertext, verifierData(flow.id)));
@@ -141,7 +138,7 @@ public class FlowStore implements PanacheRepositoryBase<OAuthFlow, UUID> {
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     @Transactional
     void purgeExpired() {
-        delete("expiresAt < ?1", clock.instant().minus(Duration.ofDays(1)));
+        rows.delete("expiresAt < ?1", clock.instant().minus(Duration.ofDays(1)));
     }
 
     private static AssociatedData verifierData(UUID flowId) {
