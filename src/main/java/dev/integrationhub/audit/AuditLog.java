@@ -5,17 +5,21 @@ import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
-import io.quarkus.hibernate.orm.panache.PanacheRepository;
-
-/** The audit trail. Entries are written in the caller's transaction, so they exist exactly when the change does. */
+/**
+ * The audit trail. Entries are written in the caller's transaction, so they exist exactly when the change does.
+ * Append-only: it offers no way to change or remove an entry, so it is not a Panache repository.
+ */
 @ApplicationScoped
-public class AuditLog implements PanacheRepository<AuditEntry> {
+public class AuditLog {
 
+    private final EntityManager entityManager;
     private final InstantSource clock;
 
-    AuditLog(InstantSource clock) {
+    AuditLog(EntityManager entityManager, InstantSource clock) {
+        this.entityManager = entityManager;
         this.clock = clock;
     }
 
@@ -27,6 +31,6 @@ public class AuditLog implements PanacheRepository<AuditEntry> {
         entry.action = action;
         entry.connectionId = connectionId;
         entry.detail = Map.copyOf(detail);
-        persist(entry);
+        entityManager.persist(entry);
     }
 }

@@ -15,6 +15,7 @@ import jakarta.inject.Singleton;
 public class Clocks {
 
     @Produces
+    @SuppressForbidden(reason = "the one place that reads the system clock")
     @Singleton
     InstantSource clock() {
         return InstantSource.system();

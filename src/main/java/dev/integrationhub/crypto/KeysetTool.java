@@ -3,6 +3,8 @@ package dev.integrationhub.crypto;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
+import dev.integrationhub.config.SuppressForbidden;
+
 /**
  * Command line for keysets, run by {@code bin/keyset}: {@code new} prints a fresh keyset, {@code rotate}
  * reads a keyset on standard input and prints it with a new primary key added.
@@ -12,6 +14,7 @@ public final class KeysetTool {
     private KeysetTool() {
     }
 
+    @SuppressForbidden(reason = "a command-line tool: standard output and error are its interface")
     public static void main(String[] args) throws IOException {
         String command = args.length == 1 ? args[0] : "";
         switch (command) {

@@ -9,22 +9,24 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
+import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 
 import org.hibernate.jpa.SpecHints;
 
 import dev.integrationhub.crypto.AssociatedData;
 import dev.integrationhub.crypto.SecretCipher;
-import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
 /**
  * The transactional outbox: items are written in the transaction of the change that causes them, then
  * claimed by one replica at a time ({@code FOR UPDATE SKIP LOCKED}; the claim moves {@code next_attempt_at}
- * forward as a lease, so a replica that dies mid-attempt only delays the item).
+ * forward as a lease, so a replica that dies mid-attempt only delays the item). Items change only through the
+ * operations here (no generic update or delete), so it is not a Panache repository.
  */
 @ApplicationScoped
-public class Outbox implements PanacheRepositoryBase<OutboxItem, UUID> {
+public class Outbox {
 
     static final String SECRET_KIND = "outbox.secret";
     /** How long a claimed item is reserved for the replica attempting it. */
@@ -34,10 +36,12 @@ public class Outbox implements PanacheRepositoryBase<OutboxItem, UUID> {
     private static final String IN_ORDER = "not exists (from OutboxItem e where e.connectionId = o.connectionId"
             + " and e.kind = o.kind and e.doneAt is null and e.seq < o.seq)";
 
+    private final EntityManager entityManager;
     private final InstantSource clock;
     private final SecretCipher cipher;
 
-    Outbox(SecretCipher cipher, InstantSource clock) {
+    Outbox(EntityManager entityManager, SecretCipher cipher, InstantSource clock) {
+        this.entityManager = entityManager;
         this.clock = clock;
         this.cipher = cipher;
     }
@@ -53,7 +57,7 @@ public class Outbox implements PanacheRepositoryBase<OutboxItem, UUID> {
         item.secretCiphertext = secret.map(s -> cipher.encryptString(s, secretData(item.id))).orElse(null);
         item.createdAt = clock.instant();
         item.nextAttemptAt = item.createdAt;
-        persist(item);
+        entityManager.persist(item);
         return item.id;
     }
 
@@ -61,14 +65,18 @@ public class Outbox implements PanacheRepositoryBase<OutboxItem, UUID> {
     @Transactional
     List<OutboxItem> claim(Optional<UUID> only, int limit) {
         Instant now = clock.instant();
-        List<OutboxItem> due = (only.isPresent()
-                ? find("from OutboxItem o where o.id = ?1 and o.doneAt is null and o.nextAttemptAt <= ?2 and " + IN_ORDER,
-                        only.get(), now)
-                : find("from OutboxItem o where o.doneAt is null and o.nextAttemptAt <= ?1 and " + IN_ORDER
-                        + " order by o.nextAttemptAt", now))
-                .withLock(LockModeType.PESSIMISTIC_WRITE)
-                .withHint(SpecHints.HINT_SPEC_LOCK_TIMEOUT, -2)
-                .page(0, limit).list();
+        TypedQuery<OutboxItem> query = only.isPresent()
+                ? entityManager.createQuery("from OutboxItem o where o.id = ?1 and o.doneAt is null"
+                        + " and o.nextAttemptAt <= ?2 and " + IN_ORDER, OutboxItem.class)
+                        .setParameter(1, only.get()).setParameter(2, now)
+                : entityManager.createQuery("from OutboxItem o where o.doneAt is null and o.nextAttemptAt <= ?1 and "
+                        + IN_ORDER + " order by o.nextAttemptAt", OutboxItem.class)
+                        .setParameter(1, now);
+        List<OutboxItem> due = query
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .setHint(SpecHints.HINT_SPEC_LOCK_TIMEOUT, -2)
+                .setFirstResult(0).setMaxResults(limit)
+                .getResultList();
         due.forEach(item -> item.nextAttemptAt = now.plus(LEASE));
         return due;
     }
@@ -89,13 +97,17 @@ public class Outbox implements PanacheRepositoryBase<OutboxItem, UUID> {
 
     @Transactional
     void retryLater(UUID id, int attempts, Instant next, String error) {
-        update("attempts = ?1, nextAttemptAt = ?2, lastError = ?3 where id = ?4", attempts, next, error, id);
+        entityManager.createQuery("update OutboxItem set attempts = ?1, nextAttemptAt = ?2, lastError = ?3 where id = ?4")
+                .setParameter(1, attempts).setParameter(2, next).setParameter(3, error).setParameter(4, id)
+                .executeUpdate();
     }
 
     private void finish(UUID id, String outcome, String error) {
         Instant now = clock.instant();
-        update("attempts = attempts + 1, doneAt = ?1, outcome = ?2, lastError = ?3, secretCiphertext = null"
-                + " where id = ?4", now, outcome, error, id);
+        entityManager.createQuery("update OutboxItem set attempts = attempts + 1, doneAt = ?1, outcome = ?2,"
+                + " lastError = ?3, secretCiphertext = null where id = ?4")
+                .setParameter(1, now).setParameter(2, outcome).setParameter(3, error).setParameter(4, id)
+                .executeUpdate();
     }
 
     private static AssociatedData secretData(UUID itemId) {

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 
 import org.junit.jupiter.api.Test;
 
 import dev.integrationhub.audit.AuditEntry;
-import dev.integrationhub.audit.AuditLog;
 import dev.integrationhub.testsupport.ConnectionFixtures;
 import dev.integrationhub.testsupport.Tokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -31,7 +31,7 @@ class ConnectionResourceTest {
     ConnectionFixtures fixtures;
 
     @Inject
-    AuditLog auditLog;
+    EntityManager entityManager;
 
     @Test
     void aNewUserHasNoConnections() {
@@ -117,8 +117,9 @@ class ConnectionResourceTest {
                 .then().statusCode(200).body("metadata.size()", equalTo(0));
         assertThat(fixtures.find(telegram.id).metadata).doesNotContainKey("default_chat_id");
 
-        List<AuditEntry> trail = QuarkusTransaction.requiringNew()
-                .call(() -> auditLog.list("connectionId = ?1 order by id", telegram.id));
+        List<AuditEntry> trail = QuarkusTransaction.requiringNew().call(() -> entityManager
+                .createQuery("from AuditEntry where connectionId = ?1 order by id", AuditEntry.class)
+                .setParameter(1, telegram.id).getResultList());
         assertThat(trail).hasSize(2).allSatisfy(entry -> {
             assertThat(entry.actor).isEqualTo(alice);
             assertThat(entry.action).isEqualTo("connection.metadata_updated");

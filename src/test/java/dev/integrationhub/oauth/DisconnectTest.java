@@ -13,17 +13,17 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
-import dev.integrationhub.audit.AuditLog;
+import dev.integrationhub.audit.AuditEntry;
 import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.ConnectionStatus;
 import dev.integrationhub.connection.service.GrantRevoker;
-import dev.integrationhub.event.Outbox;
 import dev.integrationhub.event.OutboxItem;
 import dev.integrationhub.testsupport.Browser;
 import dev.integrationhub.testsupport.ConnectionFixtures;
@@ -47,10 +47,7 @@ class DisconnectTest {
     ConnectionFixtures fixtures;
 
     @Inject
-    Outbox outbox;
-
-    @Inject
-    AuditLog audit;
+    EntityManager entityManager;
 
     FakeOAuth google;
 
@@ -75,7 +72,9 @@ class DisconnectTest {
         assertDestroyed(user, id);
         assertThat(item(id).outcome).isEqualTo("delivered");
         assertThat(item(id).secretCiphertext).isNull();
-        assertThat(QuarkusTransaction.requiringNew().call(() -> audit.list("connectionId = ?1 order by id", id)))
+        assertThat(QuarkusTransaction.requiringNew().call(() -> entityManager
+                .createQuery("from AuditEntry where connectionId = ?1 order by id", AuditEntry.class)
+                .setParameter(1, id).getResultList()))
                 .extracting(entry -> entry.action).containsExactly("connection.connected", "connection.disconnected");
         given().auth().oauth2(Tokens.forUser(user)).when().delete("/api/integrations/{id}", id).then().statusCode(404);
     }
@@ -162,7 +161,8 @@ class DisconnectTest {
     }
 
     private OutboxItem item(UUID connectionId) {
-        return QuarkusTransaction.requiringNew()
-                .call(() -> outbox.find("connectionId = ?1 and kind = ?2", connectionId, GrantRevoker.KIND).singleResult());
+        return QuarkusTransaction.requiringNew().call(() -> entityManager
+                .createQuery("from OutboxItem where connectionId = ?1 and kind = ?2", OutboxItem.class)
+                .setParameter(1, connectionId).setParameter(2, GrantRevoker.KIND).getSingleResult());
     }
 }
