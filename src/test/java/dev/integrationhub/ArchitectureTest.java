@@ -1,9 +1,12 @@
 package dev.integrationhub;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.AccessTarget.Predicates.declaredIn;
+import static com.tngtech.archunit.core.domain.JavaAccess.Predicates.target;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -16,11 +19,14 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 
+import dev.integrationhub.connection.Connection;
+import dev.integrationhub.connection.ConnectionLifecycle;
 import dev.integrationhub.token.AccessTokens;
 
 /**
  * Holds the package layout of DESIGN.md ("Layout"): dependencies point down only, the leaves stand alone, and
- * the features on top reach each other only through {@link AccessTokens}. Checks the main classes only.
+ * the features on top reach each other only through {@link AccessTokens}, and a connection's state has one
+ * owner. Checks the main classes only.
  */
 class ArchitectureTest {
 
@@ -28,6 +34,10 @@ class ArchitectureTest {
 
     /** The features on top; {@code google} and {@code telegram} are covered as soon as they exist. */
     private static final List<String> FEATURES = List.of("oauth", "token", "google", "telegram");
+
+    /** A connection's state: written only by {@link ConnectionLifecycle} (and two SQL statements beside it). */
+    private static final String STATE_FIELDS = "status|refreshDueAt|refreshLeaseUntil|refreshFailures|lastRefreshError"
+            + "|lastRefreshedAt";
 
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -82,9 +92,10 @@ class ArchitectureTest {
     }
 
     @Test
-    void theConnectFlowDoesNotDependOnTokens() {
-        noClasses().that().resideInAPackage(inBase("oauth"))
-                .should().dependOnClassesThat(resideInAPackage(inBase("token")))
+    void onlyTheLifecycleWritesAConnectionsStatusAndRefreshSchedule() {
+        noClasses().that().doNotBelongToAnyOf(ConnectionLifecycle.class, Connection.class)
+                .should().setFieldWhere(target(declaredIn(Connection.class)).and(target(nameMatching(STATE_FIELDS))))
+                .as("only ConnectionLifecycle writes a connection's status and refresh schedule")
                 .check(MAIN);
     }
 

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -69,7 +70,8 @@ public final class RefreshBenchmark {
             double limit = concurrency / (latency.toMillis() / 1000.0);
             out.append("Settings: defaults (interval 30 s, lead time 5 min, max-concurrency ").append(concurrency)
                     .append(", batch 200, lease 2 min); provider latency ").append(latency.toMillis())
-                    .append(" ms, so the limit is ").append(String.format("%.0f", limit)).append(" refreshes/s.\n\n");
+                    .append(" ms, so the limit is ").append(String.format(Locale.ROOT, "%.0f", limit))
+                    .append(" refreshes/s.\n\n");
 
             try (Connection db = postgres.getPostgresDatabase().getConnection()) {
                 // 1. throughput
@@ -78,7 +80,7 @@ public final class RefreshBenchmark {
                 double seconds = (provider.lastCallNanos.get() - provider.firstCallNanos.get()) / 1e9;
                 double rate = burst / seconds;
                 out.append("## Throughput\n\n").append(burst).append(" grants due at once, drained in ")
-                        .append(String.format("%.1f s: %.0f refreshes/s = %.0f %% of the limit", seconds, rate,
+                        .append(String.format(Locale.ROOT, "%.1f s: %.0f refreshes/s = %.0f %% of the limit", seconds, rate,
                                 100 * rate / limit))
                         .append("; at most ").append(provider.maxInFlight.get()).append(" provider calls were in flight.\n\n");
 
@@ -93,7 +95,7 @@ public final class RefreshBenchmark {
                 out.append("## Lag\n\n").append(window).append(" grants falling due evenly over ").append(windowLength
                         .toSeconds()).append(" s. Lag = refreshed − due (negative: refreshed before due, which the"
                                 + " one-interval look-ahead does):\n\n")
-                        .append(String.format("| p50 | p99 | max | refreshed late |%n|---|---|---|---|%n"
+                        .append(String.format(Locale.ROOT, "| p50 | p99 | max | refreshed late |%n|---|---|---|---|%n"
                                 + "| %.1f s | %.1f s | %.1f s | %d of %d |%n%n", percentile(lagsMillis, 0.50) / 1000.0,
                                 percentile(lagsMillis, 0.99) / 1000.0, lagsMillis[lagsMillis.length - 1] / 1000.0, late,
                                 window));
