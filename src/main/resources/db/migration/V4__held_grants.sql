@@ -9,3 +9,5 @@ ALTER TABLE oauth_flows
 CREATE UNIQUE INDEX oauth_flows_confirmation_uq ON oauth_flows (confirmation_hash);
 -- The purge of held grants never confirmed.
 CREATE INDEX oauth_flows_held_idx ON oauth_flows (expires_at) WHERE held_grant_ciphertext IS NOT NULL;
+-- The per-user cap on open flows counts a user's unused, unexpired flows.
+CREATE INDEX oauth_flows_user_open_idx ON oauth_flows (user_id, expires_at) WHERE used_at IS NULL;

@@ -152,6 +152,12 @@ public interface HubConfig {
          */
         @WithDefault("true")
         boolean requireConfirmation();
+
+        /** Unused, unexpired flows one user may have at once; more answer 429 {@code too_many_flows}. */
+        @WithDefault("20")
+        @Min(1)
+        @Max(1000)
+        int maxOpenPerUser();
     }
 
     interface ProviderCalls {

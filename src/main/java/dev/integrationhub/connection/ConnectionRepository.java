@@ -74,10 +74,18 @@ public class ConnectionRepository implements PanacheRepositoryBase<Connection, U
                 integrationType, provider, accountSubject).firstResultOptional();
     }
 
-    /** Whether another live connection of the user holds a grant of the same provider account. */
+    /**
+     * Whether another live connection, of any user, holds a grant of the same provider account. Revoking one token
+     * of a Google account revokes the client's whole grant for that account, and with it such a connection.
+     */
     public boolean hasLiveSibling(Connection connection) {
-        return count("userId = ?1 and provider = ?2 and accountSubject = ?3 and id <> ?4 and status <> ?5",
-                connection.userId, connection.provider, connection.accountSubject, connection.id,
+        return count("provider = ?1 and accountSubject = ?2 and id <> ?3 and status <> ?4", connection.provider,
+                connection.accountSubject, connection.id, ConnectionStatus.REVOKED) > 0;
+    }
+
+    /** Whether a live connection, of any user, holds a grant of this provider account. */
+    public boolean accountInUse(String provider, String accountSubject) {
+        return count("provider = ?1 and accountSubject = ?2 and status <> ?3", provider, accountSubject,
                 ConnectionStatus.REVOKED) > 0;
     }
 

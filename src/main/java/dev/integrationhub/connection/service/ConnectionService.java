@@ -77,7 +77,7 @@ public class ConnectionService {
     public RecordedGrant recordGrant(String userId, String integrationType, String provider, ProviderAccount account,
             Grant grant) {
         Optional<Connection> existing = connections.findByAccount(userId, integrationType, provider, account.subject());
-        if (grant.refreshToken() == null && (existing.isEmpty() || existing.get().refreshTokenCiphertext == null)) {
+        if (!canKeepFresh(existing, grant)) {
             throw new NoRefreshTokenException();
         }
         Connection connection = existing
@@ -89,6 +89,40 @@ public class ConnectionService {
         audit.record(userId, created ? "connection.connected" : "connection.reconnected", connection.id,
                 Map.of("integration_type", integrationType, "provider", provider, "scopes", connection.grantedScopes));
         return new RecordedGrant(connection, created);
+    }
+
+    /**
+     * Whether a grant for the user's account could be kept fresh once stored: it has a refresh token, or the
+     * account's connection already holds one (a reconnect often comes without).
+     */
+    @Transactional
+    public boolean canKeepFresh(String userId, String integrationType, String provider, String accountSubject,
+            Grant grant) {
+        return canKeepFresh(connections.findByAccount(userId, integrationType, provider, accountSubject), grant);
+    }
+
+    private static boolean canKeepFresh(Optional<Connection> existing, Grant grant) {
+        return grant.refreshToken() != null || existing.filter(c -> c.refreshTokenCiphertext != null).isPresent();
+    }
+
+    /**
+     * Revokes at the provider a grant that never became (or stays) a connection: a held grant confirmed by the
+     * wrong user or never confirmed, or one a connect flow could not use. Skipped while a live connection of any
+     * user holds the same provider account, whose grant the revocation would take down with it.
+     *
+     * @param ownerId what the revocation belongs to (the flow); its outbox items go out in order
+     * @param accountSubject the grant's account, if known
+     * @return the queued revocation, to be attempted at once
+     */
+    @Transactional
+    public Optional<UUID> revokeUnused(UUID ownerId, String provider, Optional<String> accountSubject, Grant grant) {
+        if (accountSubject.filter(subject -> connections.accountInUse(provider, subject)).isPresent()) {
+            LOG.infof("Unused grant of %s: provider revocation skipped, the account has a live connection", ownerId);
+            return Optional.empty();
+        }
+        Optional<String> refresh = Optional.ofNullable(grant.refreshToken());
+        return revoker.queue(ownerId, provider, refresh,
+                refresh.isPresent() ? Optional.empty() : Optional.of(grant.accessToken()));
     }
 
     /**

@@ -71,8 +71,9 @@ public class BrowserResponses {
     }
 
     /**
-     * The end of a flow: a redirect to {@code {frontend}{returnTo}?success=type} or {@code ?error=code}, or in
-     * popup display a page that posts {@code {type, status, connection_id | error}} to the web app's origin. The
+     * The end of a flow: a redirect to {@code {frontend}{returnTo}?success=type#confirmation=code} or
+     * {@code ?error=code}, or in popup display a page that posts {@code {type, status, confirmation | error}} to the
+     * web app's origin. The confirmation code travels in the fragment, which browsers never send to a server. The
      * flow's binding cookie, if the flow is known, is cleared.
      */
     public Response result(FlowResult result) {
@@ -99,14 +100,18 @@ public class BrowserResponses {
             query.put("missing_scope", String.join(" ", result.missingScopes()));
         }
         String path = result.returnTo() == null ? ReturnTo.DEFAULT : result.returnTo();
-        return URI.create(config.frontendUrl() + path + "?" + UrlEncoding.query(query));
+        String fragment = result.confirmation() == null ? ""
+                : "#" + UrlEncoding.query(Map.of("confirmation", result.confirmation()));
+        return URI.create(config.frontendUrl() + path + "?" + UrlEncoding.query(query) + fragment);
     }
 
     private String popupPage(FlowResult result) {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("type", result.integrationType());
         message.put("status", result.succeeded() ? "success" : "error");
-        if (result.succeeded()) {
+        if (result.confirmation() != null) {
+            message.put("confirmation", result.confirmation());
+        } else if (result.succeeded()) {
             message.put("connection_id", result.connectionId().toString());
         } else {
             message.put("error", result.error());

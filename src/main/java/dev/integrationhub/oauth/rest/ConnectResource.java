@@ -17,10 +17,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import dev.integrationhub.auth.CurrentUser;
 import dev.integrationhub.config.HubConfig;
+import dev.integrationhub.connection.rest.ConnectionView;
+import dev.integrationhub.error.ProblemException;
 import dev.integrationhub.oauth.service.ConnectFlowService;
 import dev.integrationhub.oauth.service.ConnectFlowService.CallbackOutcome;
 import dev.integrationhub.oauth.service.ConnectFlowService.Connected;
 import dev.integrationhub.oauth.service.ConnectFlowService.Failed;
+import dev.integrationhub.oauth.service.ConnectFlowService.Held;
+import dev.integrationhub.oauth.service.HeldGrants;
 
 /**
  * The connect flow over HTTP. {@code connect} is called by the web app with the user's bearer token;
@@ -31,14 +35,16 @@ import dev.integrationhub.oauth.service.ConnectFlowService.Failed;
 public class ConnectResource {
 
     private final ConnectFlowService flows;
+    private final HeldGrants held;
     private final BrowserResponses browser;
     private final BindingCookie cookies;
     private final CurrentUser user;
     private final HubConfig config;
 
-    ConnectResource(ConnectFlowService flows, BrowserResponses browser, BindingCookie cookies, CurrentUser user,
-            HubConfig config) {
+    ConnectResource(ConnectFlowService flows, HeldGrants held, BrowserResponses browser, BindingCookie cookies,
+            CurrentUser user, HubConfig config) {
         this.flows = flows;
+        this.held = held;
         this.browser = browser;
         this.cookies = cookies;
         this.user = user;
@@ -75,9 +81,31 @@ public class ConnectResource {
             @QueryParam("error") String error, @Context HttpHeaders headers) {
         CallbackOutcome outcome = flows.callback(state, code, error, BindingCookie.presentedIn(headers));
         FlowResult result = switch (outcome) {
+            case Held holding -> FlowResult.held(holding.flow().orElseThrow(), holding.confirmation());
             case Connected connected -> FlowResult.connected(connected.flow().orElseThrow(), connected.grant().connection().id);
             case Failed failed -> FlowResult.failed(failed.flow(), failed.code(), failed.missingScopes());
         };
         return browser.result(result);
+    }
+
+    @POST
+    @Path("confirm")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Turn the grant a connect flow holds into a connection: only the user who started the flow"
+            + " can; 201 for a new connection, 200 for a renewed one.")
+    public Response confirm(@NotNull @Valid ConfirmRequest request) {
+        return switch (held.confirm(user.id(), request.confirmation())) {
+            case HeldGrants.Confirmed confirmed -> Response.status(confirmed.grant().created() ? 201 : 200)
+                    .entity(ConnectionView.of(confirmed.grant().connection())).build();
+            case HeldGrants.Unusable unusable -> throw new ProblemException(409, "no_refresh_token",
+                    "Cannot be kept connected", "The provider issued no refresh token for this account; connect again.");
+            case HeldGrants.Foreign foreign -> throw unknownConfirmation();
+            case HeldGrants.Unknown unknown -> throw unknownConfirmation();
+        };
+    }
+
+    private static ProblemException unknownConfirmation() {
+        return ProblemException.notFound("This confirmation code is unknown, was already used, or has expired.");
     }
 }

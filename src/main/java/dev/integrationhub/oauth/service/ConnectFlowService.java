@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
@@ -26,6 +27,7 @@ import dev.integrationhub.provider.Integrations.OAuthIntegration;
 import dev.integrationhub.provider.ProviderAccount;
 import dev.integrationhub.provider.ProviderCallException;
 import dev.integrationhub.provider.ProviderClient;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * The authorization-code flow with PKCE, from {@code POST /connect} to the stored grant. Every way a callback
@@ -39,18 +41,28 @@ public class ConnectFlowService {
     public static final String AUTHORIZE_PATH = "/api/integrations/authorize";
 
     private final FlowStore flows;
+    private final HeldGrants held;
     private final Integrations integrations;
     private final ProviderClient providers;
     private final ConnectionService connections;
     private final HubConfig config;
 
-    ConnectFlowService(FlowStore flows, Integrations integrations, ProviderClient providers,
+    ConnectFlowService(FlowStore flows, HeldGrants held, Integrations integrations, ProviderClient providers,
             ConnectionService connections, HubConfig config) {
         this.flows = flows;
+        this.held = held;
         this.integrations = integrations;
         this.providers = providers;
         this.connections = connections;
         this.config = config;
+    }
+
+    void warnWithoutConfirmation(@Observes StartupEvent started) {
+        if (!config.flow().requireConfirmation()) {
+            LOG.warn("hub.flow.require-confirmation=false: a grant becomes a connection at the callback, so anyone who"
+                    + " opens a user's connect link attaches their own account to that user. Migrate the web app to"
+                    + " POST /api/integrations/confirm and remove this setting.");
+        }
     }
 
     /** What {@code POST /connect} answers. */
@@ -72,7 +84,21 @@ public class ConnectFlowService {
         Optional<OAuthFlow> flow();
     }
 
+    /** Without confirmation ({@code hub.flow.require-confirmation=false}): the grant is now a connection. */
     public record Connected(Optional<OAuthFlow> flow, RecordedGrant grant) implements CallbackOutcome {
+    }
+
+    /**
+     * The grant is held with the flow until its user confirms it.
+     *
+     * @param confirmation the one-time code for the browser that finished the flow
+     */
+    public record Held(Optional<OAuthFlow> flow, String confirmation) implements CallbackOutcome {
+
+        @Override
+        public String toString() {
+            return "Held[" + flow.map(f -> f.id) + "]";
+        }
     }
 
     /**
@@ -141,29 +167,66 @@ public class ConnectFlowService {
             return fail(known, "code_missing", List.of());
         }
         OAuthIntegration integration = integrations.find(flow.integrationType).orElseThrow();
+        Grant grant;
         try {
-            Grant grant = providers.exchangeCode(integration.provider(), code, claimed.pkceVerifier(), redirectUri(),
+            grant = providers.exchangeCode(integration.provider(), code, claimed.pkceVerifier(), redirectUri(),
                     integration.requestedScopes());
+        } catch (ProviderCallException e) {
+            return fail(known, failureCode(e), List.of(), e.getMessage());
+        }
+        Optional<ProviderAccount> account = Optional.empty();
+        try {
             List<String> missing = integration.requiredScopes().stream().filter(s -> !grant.grantedScopes().contains(s))
                     .toList();
             if (!missing.isEmpty()) {
+                held.revokeUnused(flow, accountIfKnown(integration, grant), grant);
                 return fail(known, "missing_scope", missing);
             }
-            ProviderAccount account = providers.userinfo(integration.provider(), grant.accessToken());
-            RecordedGrant recorded = connections.recordGrant(flow.userId, flow.integrationType, flow.provider, account,
-                    grant);
+            account = Optional.of(providers.userinfo(integration.provider(), grant.accessToken()));
+            if (!connections.canKeepFresh(flow.userId, flow.integrationType, flow.provider, account.get().subject(),
+                    grant)) {
+                held.revokeUnused(flow, account, grant);
+                return fail(known, "no_refresh_token", List.of());
+            }
+            if (config.flow().requireConfirmation()) {
+                String confirmation = flows.hold(flow.id, grant, account.get());
+                LOG.infof("Connect flow %s: grant held for confirmation by user %s", flow.id, flow.userId);
+                return new Held(known, confirmation);
+            }
+            RecordedGrant recorded = connections.recordGrant(flow.userId, flow.integrationType, flow.provider,
+                    account.get(), grant);
             LOG.infof("Connect flow %s: %s connection %s for user %s", flow.id,
                     recorded.created() ? "new" : "renewed", recorded.connection().id, flow.userId);
             return new Connected(known, recorded);
         } catch (ProviderCallException e) {
-            return fail(known, switch (e.failure()) {
-                case REJECTED -> "token_exchange_failed";
-                case TIMEOUT -> "provider_timeout";
-                case UNAVAILABLE, UNREACHABLE -> "provider_unavailable";
-            }, List.of(), e.getMessage());
+            held.revokeUnused(flow, account, grant);
+            return fail(known, failureCode(e), List.of(), e.getMessage());
         } catch (ConnectionService.NoRefreshTokenException e) {
+            held.revokeUnused(flow, account, grant);
             return fail(known, "no_refresh_token", List.of());
+        } catch (RuntimeException e) {
+            LOG.errorf("Connect flow %s failed unexpectedly after the code exchange: %s", flow.id,
+                    e.getClass().getName());
+            held.revokeUnused(flow, account, grant);
+            return fail(known, "internal_error", List.of());
         }
+    }
+
+    /** The account of a grant that cannot be used, if the provider names it; only to spare its live siblings. */
+    private Optional<ProviderAccount> accountIfKnown(OAuthIntegration integration, Grant grant) {
+        try {
+            return Optional.of(providers.userinfo(integration.provider(), grant.accessToken()));
+        } catch (ProviderCallException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String failureCode(ProviderCallException e) {
+        return switch (e.failure()) {
+            case REJECTED -> "token_exchange_failed";
+            case TIMEOUT -> "provider_timeout";
+            case UNAVAILABLE, UNREACHABLE -> "provider_unavailable";
+        };
     }
 
     /** The registered redirect URI: exactly the same string in the authorization and the token request. */

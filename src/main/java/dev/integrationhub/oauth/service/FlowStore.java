@@ -1,20 +1,33 @@
 package dev.integrationhub.oauth.service;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+
+import org.hibernate.jpa.SpecHints;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.crypto.AssociatedData;
+import dev.integrationhub.crypto.DecryptionFailedException;
 import dev.integrationhub.crypto.FlowSecrets;
 import dev.integrationhub.crypto.SecretCipher;
+import dev.integrationhub.error.ProblemException;
 import dev.integrationhub.oauth.OAuthFlow;
+import dev.integrationhub.provider.Grant;
+import dev.integrationhub.provider.ProviderAccount;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -24,18 +37,24 @@ import io.quarkus.scheduler.Scheduled;
 @ApplicationScoped
 public class FlowStore {
 
+    private static final Logger LOG = Logger.getLogger(FlowStore.class);
     static final String VERIFIER_KIND = "oauth_flows.pkce_verifier";
+    static final String HELD_GRANT_KIND = "oauth_flows.held_grant";
 
     private final OAuthFlowRepository rows;
     private final InstantSource clock;
     private final SecretCipher cipher;
+    private final ObjectMapper json;
     private final Duration ttl;
+    private final int maxOpenPerUser;
 
-    FlowStore(OAuthFlowRepository rows, SecretCipher cipher, HubConfig config, InstantSource clock) {
+    FlowStore(OAuthFlowRepository rows, SecretCipher cipher, ObjectMapper json, HubConfig config, InstantSource clock) {
         this.rows = rows;
+        this.json = json;
         this.clock = clock;
         this.cipher = cipher;
         this.ttl = config.flow().ttl();
+        this.maxOpenPerUser = config.flow().maxOpenPerUser();
     }
 
     /** A new flow; its handle (for the {@code oauth_url}) is returned once and stored only as a hash. */
@@ -62,8 +81,48 @@ public class FlowStore {
     public record Rejected(String code, Optional<OAuthFlow> flow) implements Claim {
     }
 
+    /**
+     * A grant won by a callback, held with its flow until the user who started the flow confirms it. Stored only
+     * encrypted, bound to the flow; never printed with its tokens.
+     */
+    public record HeldGrant(String accessToken, String refreshToken, Instant expiresAt, List<String> grantedScopes,
+            String accountSubject, String accountEmail) {
+
+        static HeldGrant of(Grant grant, ProviderAccount account) {
+            return new HeldGrant(grant.accessToken(), grant.refreshToken(), grant.expiresAt(), grant.grantedScopes(),
+                    account.subject(), account.email());
+        }
+
+        public Grant grant() {
+            return new Grant(accessToken, refreshToken, expiresAt, grantedScopes);
+        }
+
+        public ProviderAccount account() {
+            return new ProviderAccount(accountSubject, accountEmail);
+        }
+
+        @Override
+        public String toString() {
+            return "HeldGrant[" + accountSubject + ", " + grant() + "]";
+        }
+    }
+
+    /** A flow whose held grant was taken out of it: by its confirmation, or because it expired unconfirmed. */
+    public record Released(OAuthFlow flow, HeldGrant grant) {
+    }
+
+    /**
+     * Starts a flow for the user.
+     *
+     * @throws ProblemException 429 {@code too_many_flows} when the user already has {@code hub.flow.max-open-per-user}
+     *         unused, unexpired flows
+     */
     @Transactional
     public StartedFlow start(String userId, String integrationType, String provider, String returnTo, String display) {
+        if (rows.count("userId = ?1 and usedAt is null and expiresAt > ?2", userId, clock.instant()) >= maxOpenPerUser) {
+            throw new ProblemException(429, "too_many_flows", "Too many connect flows",
+                    "You have too many connect flows in progress; finish one or wait until they expire.");
+        }
         String handle = FlowSecrets.random();
         OAuthFlow flow = new OAuthFlow();
         flow.id = UUID.randomUUID();
@@ -134,11 +193,81 @@ public class FlowStore {
         return new Claimed(flow, cipher.decryptString(flow.pkceVerifierCiphertext, verifierData(flow.id)));
     }
 
-    /** Deletes flows a day after they expired; they can no longer be used, only kept for inspection. */
+    /**
+     * Holds the grant a callback won with its flow, encrypted, until the flow's user confirms it.
+     *
+     * @return the one-time confirmation code (stored only as a hash), for the browser that finished the flow
+     */
+    @Transactional
+    public String hold(UUID flowId, Grant grant, ProviderAccount account) {
+        String confirmation = FlowSecrets.random();
+        byte[] held;
+        try {
+            held = cipher.encrypt(json.writeValueAsBytes(HeldGrant.of(grant, account)), heldData(flowId));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialize a held grant", e);
+        }
+        rows.update("confirmationHash = ?1, heldGrantCiphertext = ?2 where id = ?3", FlowSecrets.sha256(confirmation),
+                held, flowId);
+        return confirmation;
+    }
+
+    /**
+     * Redeems a confirmation code, once, within its flow's lifetime: the held grant leaves the flow (which keeps
+     * none) and goes to the caller, in the caller's transaction. Empty if the code is unknown, used or expired.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<Released> redeem(String confirmation) {
+        if (confirmation == null || confirmation.length() > 100) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        return rows.find("confirmationHash = ?1 and confirmedAt is null and heldGrantCiphertext is not null"
+                + " and expiresAt > ?2", FlowSecrets.sha256(confirmation), now)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResultOptional()
+                .flatMap(flow -> {
+                    flow.confirmedAt = now;
+                    return release(flow);
+                });
+    }
+
+    /**
+     * Takes the held grants out of up to {@code limit} flows that expired unconfirmed, skipping flows another
+     * replica is releasing; the caller revokes them in the same transaction.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<Released> releaseExpired(int limit) {
+        return rows.find("heldGrantCiphertext is not null and expiresAt <= ?1 order by expiresAt", clock.instant())
+                .withLock(LockModeType.PESSIMISTIC_WRITE).withHint(SpecHints.HINT_SPEC_LOCK_TIMEOUT, -2)
+                .page(0, limit).list().stream().flatMap(flow -> release(flow).stream()).toList();
+    }
+
+    /**
+     * Deletes flows a day after they expired; they can no longer be used, only kept for inspection. A flow still
+     * holding a grant waits for {@link #releaseExpired}, which revokes it.
+     */
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     @Transactional
     void purgeExpired() {
-        rows.delete("expiresAt < ?1", clock.instant().minus(Duration.ofDays(1)));
+        rows.delete("expiresAt < ?1 and heldGrantCiphertext is null", clock.instant().minus(Duration.ofDays(1)));
+    }
+
+    /** Takes the held grant out of its flow; one that cannot be read is destroyed and logged (no secret). */
+    private Optional<Released> release(OAuthFlow flow) {
+        byte[] ciphertext = flow.heldGrantCiphertext;
+        flow.heldGrantCiphertext = null;
+        try {
+            return Optional.of(new Released(flow,
+                    json.readValue(cipher.decrypt(ciphertext, heldData(flow.id)), HeldGrant.class)));
+        } catch (DecryptionFailedException | IOException e) {
+            LOG.errorf("Connect flow %s: its held grant cannot be read (%s); destroyed without provider revocation",
+                    flow.id, e.getClass().getSimpleName());
+            return Optional.empty();
+        }
+    }
+
+    private static AssociatedData heldData(UUID flowId) {
+        return new AssociatedData(HELD_GRANT_KIND, flowId);
     }
 
     private static AssociatedData verifierData(UUID flowId) {

@@ -9,7 +9,9 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -36,6 +38,9 @@ public class InternalTokenResource {
     public record AccessTokenResponse(String accessToken, Instant expiresAt, List<String> scopes, String account) {
     }
 
+    /** A token must not be kept by any cache on the way. */
+    private static final CacheControl NO_STORE = CacheControl.valueOf("no-store");
+
     private final AccessTokens accessTokens;
     private final AuditLog audit;
     private final SecurityIdentity identity;
@@ -54,14 +59,17 @@ public class InternalTokenResource {
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "A valid access token of a connection, for platform services holding the internal role.")
-    public AccessTokenResponse handOut(@PathParam("id") String id) {
+    public Response handOut(@PathParam("id") String id) {
+        UUID connectionId = ConnectionIds.parse(id);
         if (!identity.hasRole(role)) {
+            QuarkusTransaction.requiringNew().run(() -> audit.record(caller.id(), "token.refused", connectionId,
+                    Map.of("reason", "missing_role")));
             throw new ForbiddenException();
         }
-        UUID connectionId = ConnectionIds.parse(id);
         AccessToken token = accessTokens.forConnection(connectionId);
         QuarkusTransaction.requiringNew().run(() -> audit.record(caller.id(), "token.handed_out", connectionId,
                 Map.of("expires_at", String.valueOf(token.expiresAt()))));
-        return new AccessTokenResponse(token.token(), token.expiresAt(), token.scopes(), token.account());
+        return Response.ok(new AccessTokenResponse(token.token(), token.expiresAt(), token.scopes(), token.account()))
+                .cacheControl(NO_STORE).build();
     }
 }
