@@ -29,7 +29,6 @@ import dev.integrationhub.testsupport.FakeOAuth;
 import dev.integrationhub.testsupport.FakeProviders;
 import dev.integrationhub.testsupport.Tokens;
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
@@ -39,7 +38,6 @@ import io.restassured.response.Response;
  * never reaches the provider, and changes nothing: the rightful browser can still finish its flow.
  */
 @QuarkusTest
-@QuarkusTestResource(FakeProviders.class)
 class CallbackSecurityTest {
 
     private static final String FRONTEND = "http://localhost:5173/integrations?error=";

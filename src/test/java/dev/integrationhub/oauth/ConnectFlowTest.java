@@ -40,14 +40,12 @@ import dev.integrationhub.testsupport.FakeProviders;
 import dev.integrationhub.testsupport.Tokens;
 import dev.integrationhub.testsupport.Webhooks;
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 
 @QuarkusTest
-@QuarkusTestResource(FakeProviders.class)
 class ConnectFlowTest {
 
     private static final String FRONTEND = "http://localhost:5173";

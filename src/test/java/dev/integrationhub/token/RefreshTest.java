@@ -33,12 +33,10 @@ import dev.integrationhub.testsupport.ConnectionFixtures;
 import dev.integrationhub.testsupport.FakeOAuth;
 import dev.integrationhub.testsupport.FakeProviders;
 import dev.integrationhub.testsupport.Webhooks;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Scheduled and on-demand refresh against a provider that can be slow, fail, rotate tokens and count calls. */
 @QuarkusTest
-@QuarkusTestResource(FakeProviders.class)
 class RefreshTest {
 
     private static final List<String> SCOPES = List.of("openid", "email", GMAIL_SEND, GMAIL_READONLY);

@@ -22,7 +22,6 @@ import dev.integrationhub.connection.GrantTokens;
 import dev.integrationhub.testsupport.ConnectionFixtures;
 import dev.integrationhub.testsupport.FakeOAuth;
 import dev.integrationhub.testsupport.FakeProviders;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -30,7 +29,6 @@ import io.quarkus.test.junit.QuarkusTest;
  * what is due. (Tests switch the timer off, {@code hub.refresh.scheduled=false}, and tick by hand.)
  */
 @QuarkusTest
-@QuarkusTestResource(FakeProviders.class)
 class ScheduledRefreshTest {
 
     @FakeProviders.InjectServer

@@ -18,15 +18,12 @@ import dev.integrationhub.audit.AuditEntry;
 import dev.integrationhub.audit.AuditLog;
 import dev.integrationhub.connection.Connection;
 import dev.integrationhub.testsupport.ConnectionFixtures;
-import dev.integrationhub.testsupport.FakeProviders;
 import dev.integrationhub.testsupport.Tokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
 
 @QuarkusTest
-@QuarkusTestResource(FakeProviders.class)
 class InternalTokenApiTest {
 
     private static final String ROLE = "integration-hub-token-reader";
