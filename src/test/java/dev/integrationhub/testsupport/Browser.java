@@ -45,7 +45,7 @@ public final class Browser {
         String oauthUrl = given().auth().oauth2(userToken).contentType(ContentType.JSON).body(body)
                 .when().post("/api/integrations/connect")
                 .then().statusCode(200).extract().path("oauth_url");
-        IssuedSecrets.record(FakeOAuth.query(URI.create(oauthUrl).getRawQuery()).get("flow"));
+        IssuedSecrets.connectFlowStarted(FakeOAuth.query(URI.create(oauthUrl).getRawQuery()).get("flow"));
         return oauthUrl;
     }
 
