@@ -17,11 +17,13 @@ import org.junit.jupiter.api.Test;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
+import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.GrantTokens;
 import dev.integrationhub.testsupport.ConnectionFixtures;
 import dev.integrationhub.testsupport.FakeOAuth;
 import dev.integrationhub.testsupport.FakeProviders;
+import dev.integrationhub.testsupport.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -43,6 +45,12 @@ class ScheduledRefreshTest {
     @Inject
     RefreshScheduler scheduler;
 
+    @Inject
+    TestClock clock;
+
+    @Inject
+    HubConfig config;
+
     @Test
     void aTickRefreshesDueGrantsOnTheRefreshThreadAndCountsThem() {
         String refresh = secret("1//scheduled");
@@ -51,7 +59,7 @@ class ScheduledRefreshTest {
                 secret("ya29.old"), refresh);
         FakeOAuth.google(providerServer).refreshes(refresh, newAccess, null,
                 List.of("openid", "email", GMAIL_SEND, GMAIL_READONLY));
-        fixtures.expireIn(connection.id, 120);
+        clock.advance(ConnectionFixtures.TOKEN_LIFETIME.minus(config.refresh().leadTime()).plusSeconds(1));
 
         long started = System.nanoTime();
         scheduler.onSchedule();
