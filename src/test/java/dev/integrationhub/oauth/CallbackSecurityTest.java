@@ -77,8 +77,13 @@ class CallbackSecurityTest {
     }
 
     @Test
-    void aForgedStateIsRejected() {
+    void aStateTheHubNeverIssuedIsRejected() {
         expectRejected(browser.returnFromProvider(Map.of("code", code, "state", "user-id:gmail")), "state_unknown");
+        expectRightfulBrowserStillConnects();
+    }
+
+    @Test
+    void anAlteredStateIsRejected() {
         expectRejected(browser.returnFromProvider(Map.of("code", code, "state", atProvider.state() + "x")),
                 "state_unknown");
         expectRightfulBrowserStillConnects();

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.containsString;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.inject.Inject;
 
@@ -52,21 +53,31 @@ class ScheduledRefreshTest {
     HubConfig config;
 
     @Test
-    void aTickRefreshesDueGrantsOnTheRefreshThreadAndCountsThem() {
-        String refresh = secret("1//scheduled");
-        String newAccess = secret("ya29.scheduled");
-        Connection connection = fixtures.create(ConnectionFixtures.newUser("sched"), "gmail", "s@example.com",
-                secret("ya29.old"), refresh);
-        FakeOAuth.google(providerServer).refreshes(refresh, newAccess, null,
-                List.of("openid", "email", GMAIL_SEND, GMAIL_READONLY));
-        clock.advance(ConnectionFixtures.TOKEN_LIFETIME.minus(config.refresh().leadTime()).plusSeconds(1));
+    void aTickDoesNotWaitForTheRun() {
+        dueGrant();
 
         long started = System.nanoTime();
         scheduler.onSchedule();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the tick does not wait for the run")
                 .isLessThan(Duration.ofMillis(500));
+    }
+
+    @Test
+    void aTickRefreshesDueGrantsOnTheRefreshThread() {
+        DueGrant due = dueGrant();
+
+        scheduler.onSchedule();
+
         await().atMost(Duration.ofSeconds(20))
-                .untilAsserted(() -> assertThat(tokens.accessToken(fixtures.find(connection.id))).contains(newAccess));
+                .untilAsserted(() -> assertThat(tokens.accessToken(fixtures.find(due.id()))).contains(due.newAccess()));
+    }
+
+    @Test
+    void aRunIsCountedInTheMetrics() {
+        DueGrant due = dueGrant();
+        scheduler.onSchedule();
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(tokens.accessToken(fixtures.find(due.id()))).contains(due.newAccess()));
 
         given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("hub_refresh_outcomes_total{outcome=\"refreshed\"}"))
@@ -74,5 +85,20 @@ class ScheduledRefreshTest {
                 .body(containsString("hub_grants{status=\"active\"}"))
                 .body(containsString("hub_refresh_backlog"))
                 .body(containsString("hub_refresh_oldest_due_age_seconds"));
+    }
+
+    private record DueGrant(UUID id, String newAccess) {
+    }
+
+    /** A grant that the provider refreshes, with the clock moved past its refresh due time. */
+    private DueGrant dueGrant() {
+        String refresh = secret("1//scheduled");
+        String newAccess = secret("ya29.scheduled");
+        Connection connection = fixtures.create(ConnectionFixtures.newUser("sched"), "gmail", "s@example.com",
+                secret("ya29.old"), refresh);
+        FakeOAuth.google(providerServer).refreshes(refresh, newAccess, null,
+                List.of("openid", "email", GMAIL_SEND, GMAIL_READONLY));
+        clock.advance(ConnectionFixtures.TOKEN_LIFETIME.minus(config.refresh().leadTime()).plusSeconds(1));
+        return new DueGrant(connection.id, newAccess);
     }
 }
