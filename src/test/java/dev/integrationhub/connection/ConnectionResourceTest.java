@@ -68,7 +68,7 @@ class ConnectionResourceTest {
     }
 
     @Test
-    void theListShowsNoTokenAndNoOtherUsersConnection() {
+    void theListRevealsNeitherTokensNorOtherUsers() {
         TwoUsers users = twoUsersWithConnections();
 
         String body = given().auth().oauth2(Tokens.forUser(users.alice())).when().get("/api/integrations").asString();

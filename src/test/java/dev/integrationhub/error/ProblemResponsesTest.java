@@ -109,7 +109,7 @@ class ProblemResponsesTest {
     }
 
     @Test
-    void anUnexpectedErrorAnswersWithAnIdAndNoInternals() {
+    void anUnexpectedErrorAnswersWithNothingButAnId() {
         expectProblem(asUser().when().get("/api/test-support/failure").then(), 500, "internal_error")
                 .body("error_id", matchesPattern("[0-9a-f-]{36}"))
                 .body(not(containsString(FailingResource.INTERNAL_DETAIL)))

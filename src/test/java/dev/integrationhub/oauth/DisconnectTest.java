@@ -95,7 +95,7 @@ class DisconnectTest {
     }
 
     @Test
-    void connectAndDisconnectAreAudited() {
+    void theAuditTrailRecordsTheConnectionsWholeLife() {
         Disconnected disconnected = disconnectWhileTheProviderAnswers(200);
 
         assertThat(QuarkusTransaction.requiringNew()

@@ -49,7 +49,7 @@ class BetweenTestsTest {
 
     @Test
     @Order(2)
-    void aTestLeavesStubsRequestsAndAMovedClockBehind() {
+    void anEarlierTestLeavesItsTracesBehind() {
         server.stubFor(WireMock.get(LEFTOVER).willReturn(WireMock.ok()));
         given().when().get(server.baseUrl() + LEFTOVER).then().statusCode(200);
         clock.advance(Duration.ofHours(1));

@@ -261,15 +261,25 @@ class RefreshTest {
     }
 
     @Test
-    void aTransientFailureKeepsTheGrantActiveAndBacksOff() {
+    void aTransientFailureKeepsTheGrantActive() {
         Connection connection = flakyGrant(secret("1//flaky"));
 
         clock.advance(untilDue().plusSeconds(1));
         scheduler.runOnce();
 
         assertThat(fixtures.find(connection.id).status).isEqualTo(ConnectionStatus.ACTIVE);
+    }
+
+    @Test
+    void aTransientFailureBacksOff() {
+        Connection connection = flakyGrant(secret("1//flaky"));
+
+        clock.advance(untilDue().plusSeconds(1));
+        scheduler.runOnce();
+
         assertThat(fixtures.find(connection.id).refreshDueAt).as("backed off")
-                .isAfter(clock.instant().minusSeconds(1));
+                .isAfter(clock.instant().minusSeconds(1))
+                .as("backed off, not leased").isBefore(clock.instant().plus(config.refresh().lease()));
     }
 
     @Test
