@@ -14,6 +14,10 @@ import dev.integrationhub.testsupport.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 
+/**
+ * Every API call needs a valid bearer token of the identity provider (answered with a problem otherwise), the
+ * README's dev-token command mints one, and operations endpoints need none.
+ */
 @QuarkusTest
 class AuthenticationTest {
 

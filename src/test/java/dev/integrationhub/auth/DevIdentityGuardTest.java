@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.integrationhub.testsupport.Tokens;
 
+/** The dev signing key is recognised however it is spelled, so a packaged service can refuse to trust it. */
 class DevIdentityGuardTest {
 
     @Test

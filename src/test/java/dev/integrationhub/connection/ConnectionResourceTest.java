@@ -15,6 +15,8 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.integrationhub.audit.AuditEntry;
 import dev.integrationhub.testsupport.ConnectionFixtures;
@@ -24,6 +26,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
+/**
+ * The user's own connections API: each user reads only their own connections, never a token of them, and
+ * only the owner may set a Telegram connection's default chat, which is validated and audited.
+ */
 @QuarkusTest
 class ConnectionResourceTest {
 
@@ -41,35 +47,48 @@ class ConnectionResourceTest {
     }
 
     @Test
-    void eachUserSeesOnlyTheirOwnConnectionsAndNeverATokenOfThem() {
-        String alice = ConnectionFixtures.newUser("alice");
-        String bob = ConnectionFixtures.newUser("bob");
-        Connection work = fixtures.create(alice, "gmail", "alice@work.example", "alice-access-1", "alice-refresh-1");
-        Connection drive = fixtures.create(alice, "google_drive", "alice@home.example", "alice-access-2",
-                "alice-refresh-2");
-        Connection bobs = fixtures.create(bob, "gmail", "bob@example.com", "bob-access", "bob-refresh");
+    void aUserSeesTheirOwnConnections() {
+        TwoUsers users = twoUsersWithConnections();
 
-        Response response = given().auth().oauth2(Tokens.forUser(alice))
-                .when().get("/api/integrations");
-
-        response.then().statusCode(200)
-                .body("id", contains(work.id.toString(), drive.id.toString()))
+        given().auth().oauth2(Tokens.forUser(users.alice())).when().get("/api/integrations")
+                .then().statusCode(200)
+                .body("id", contains(users.work().id.toString(), users.drive().id.toString()))
                 .body("integration_type", contains("gmail", "google_drive"))
                 .body("account", contains("alice@work.example", "alice@home.example"))
                 .body("[0].provider", equalTo("google"))
                 .body("[0].status", equalTo("active"))
                 .body("[0].granted_scopes", containsInAnyOrder("openid", "email",
                         "https://www.googleapis.com/auth/gmail.send"))
-                .body("[0].expires_at", equalTo(fixtures.find(work.id).tokenExpiresAt.toString()))
+                .body("[0].expires_at", equalTo(fixtures.find(users.work().id).tokenExpiresAt.toString()))
                 .body("[0].last_refreshed_at", nullValue())
                 .body("[0].metadata.size()", equalTo(0));
-        String body = response.asString();
-        assertThat(body).doesNotContain("alice-access", "alice-refresh", "bob", bobs.id.toString(), "ciphertext",
-                "token\"");
-
-        given().auth().oauth2(Tokens.forUser(bob))
+        given().auth().oauth2(Tokens.forUser(users.bob()))
                 .when().get("/api/integrations")
-                .then().statusCode(200).body("id", contains(bobs.id.toString()));
+                .then().statusCode(200).body("id", contains(users.bobs().id.toString()));
+    }
+
+    @Test
+    void theListRevealsNeitherTokensNorOtherUsers() {
+        TwoUsers users = twoUsersWithConnections();
+
+        String body = given().auth().oauth2(Tokens.forUser(users.alice())).when().get("/api/integrations").asString();
+
+        assertThat(body).doesNotContain("alice-access", "alice-refresh", "bob", users.bobs().id.toString(), "ciphertext",
+                "token\"");
+    }
+
+    private record TwoUsers(String alice, String bob, Connection work, Connection drive, Connection bobs) {
+    }
+
+    /** Alice has a Gmail and a Drive connection, Bob a Gmail connection. */
+    private TwoUsers twoUsersWithConnections() {
+        String alice = ConnectionFixtures.newUser("alice");
+        String bob = ConnectionFixtures.newUser("bob");
+        Connection work = fixtures.create(alice, "gmail", "alice@work.example", "alice-access-1", "alice-refresh-1");
+        Connection drive = fixtures.create(alice, "google_drive", "alice@home.example", "alice-access-2",
+                "alice-refresh-2");
+        Connection bobs = fixtures.create(bob, "gmail", "bob@example.com", "bob-access", "bob-refresh");
+        return new TwoUsers(alice, bob, work, drive, bobs);
     }
 
     @Test
@@ -89,33 +108,49 @@ class ConnectionResourceTest {
     }
 
     @Test
-    void anAbsentConnectionIsNotFoundAndAMalformedIdIsABadRequest() {
-        String token = Tokens.forUser(ConnectionFixtures.newUser("alice"));
-        given().auth().oauth2(token).when().get("/api/integrations/{id}", UUID.randomUUID())
+    void anAbsentConnectionIsNotFound() {
+        given().auth().oauth2(Tokens.forUser(ConnectionFixtures.newUser("alice")))
+                .when().get("/api/integrations/{id}", UUID.randomUUID())
                 .then().statusCode(404).body("code", equalTo("not_found"));
-        for (String malformed : List.of("42", "not-a-uuid", "1-1-1-1-1", UUID.randomUUID() + "0")) {
-            given().auth().oauth2(token).when().get("/api/integrations/{id}", malformed)
-                    .then().statusCode(400).contentType("application/problem+json")
-                    .body("code", equalTo("invalid_connection_id"));
-        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "42", "not-a-uuid", "1-1-1-1-1", "00000000-0000-0000-0000-0000000000000" })
+    void aMalformedConnectionIdIsABadRequest(String malformed) {
+        given().auth().oauth2(Tokens.forUser(ConnectionFixtures.newUser("alice")))
+                .when().get("/api/integrations/{id}", malformed)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("code", equalTo("invalid_connection_id"));
     }
 
     @Test
-    void theOwnerSetsAndRemovesTheTelegramDefaultChatAndItIsAudited() {
+    void theOwnerSetsTheTelegramDefaultChat() {
         String alice = ConnectionFixtures.newUser("alice");
         Connection telegram = fixtures.create(alice, "telegram", null, "bot-scoped-token", null);
 
-        given().auth().oauth2(Tokens.forUser(alice)).contentType(ContentType.JSON)
-                .body("{\"metadata\":{\"default_chat_id\":\"-1001234567890\"}}")
-                .when().patch("/api/integrations/{id}", telegram.id)
+        setDefaultChat(alice, telegram, "\"-1001234567890\"")
                 .then().statusCode(200).body("metadata.default_chat_id", equalTo("-1001234567890"));
-        assertThat(fixtures.find(telegram.id).metadata).containsEntry("default_chat_id", "-1001234567890");
 
-        given().auth().oauth2(Tokens.forUser(alice)).contentType(ContentType.JSON)
-                .body("{\"metadata\":{\"default_chat_id\":null}}")
-                .when().patch("/api/integrations/{id}", telegram.id)
-                .then().statusCode(200).body("metadata.size()", equalTo(0));
+        assertThat(fixtures.find(telegram.id).metadata).containsEntry("default_chat_id", "-1001234567890");
+    }
+
+    @Test
+    void theOwnerRemovesTheTelegramDefaultChat() {
+        String alice = ConnectionFixtures.newUser("alice");
+        Connection telegram = fixtures.create(alice, "telegram", null, "bot-scoped-token", null);
+        setDefaultChat(alice, telegram, "\"-1001234567890\"").then().statusCode(200);
+
+        setDefaultChat(alice, telegram, "null").then().statusCode(200).body("metadata.size()", equalTo(0));
+
         assertThat(fixtures.find(telegram.id).metadata).doesNotContainKey("default_chat_id");
+    }
+
+    @Test
+    void changesOfTheDefaultChatAreAuditedWithTheirActor() {
+        String alice = ConnectionFixtures.newUser("alice");
+        Connection telegram = fixtures.create(alice, "telegram", null, "bot-scoped-token", null);
+        setDefaultChat(alice, telegram, "\"-1001234567890\"").then().statusCode(200);
+        setDefaultChat(alice, telegram, "null").then().statusCode(200);
 
         List<AuditEntry> trail = QuarkusTransaction.requiringNew().call(() -> entityManager
                 .createQuery("from AuditEntry where connectionId = ?1 order by id", AuditEntry.class)
@@ -126,29 +161,41 @@ class ConnectionResourceTest {
         });
     }
 
+    private static Response setDefaultChat(String user, Connection connection, String jsonValue) {
+        return given().auth().oauth2(Tokens.forUser(user)).contentType(ContentType.JSON)
+                .body("{\"metadata\":{\"default_chat_id\":" + jsonValue + "}}")
+                .when().patch("/api/integrations/{id}", connection.id);
+    }
+
     @Test
-    void metadataIsValidatedAndOnlyTheOwnerMayChangeIt() {
+    void anInvalidDefaultChatIsRejectedNamingTheField() {
         String alice = ConnectionFixtures.newUser("alice");
         Connection telegram = fixtures.create(alice, "telegram", null, "t", null);
-        Connection gmail = fixtures.create(alice, "gmail", "alice@example.com", "a", "r");
 
-        given().auth().oauth2(Tokens.forUser(alice)).contentType(ContentType.JSON)
-                .body("{\"metadata\":{\"default_chat_id\":\"12; drop table\"}}")
-                .when().patch("/api/integrations/{id}", telegram.id)
+        setDefaultChat(alice, telegram, "\"12; drop table\"")
                 .then().statusCode(400).body("code", equalTo("validation_failed"))
                 .body("errors[0].field", equalTo("metadata.default_chat_id"));
 
-        given().auth().oauth2(Tokens.forUser(alice)).contentType(ContentType.JSON)
-                .body("{\"metadata\":{\"default_chat_id\":\"@mychannel\"}}")
-                .when().patch("/api/integrations/{id}", gmail.id)
+        assertThat(fixtures.find(telegram.id).metadata).isEmpty();
+    }
+
+    @Test
+    void aDefaultChatDoesNotApplyToGmail() {
+        String alice = ConnectionFixtures.newUser("alice");
+        Connection gmail = fixtures.create(alice, "gmail", "alice@example.com", "a", "r");
+
+        setDefaultChat(alice, gmail, "\"@mychannel\"")
                 .then().statusCode(400).body("code", equalTo("metadata_not_applicable"));
 
-        given().auth().oauth2(Tokens.forUser(ConnectionFixtures.newUser("mallory"))).contentType(ContentType.JSON)
-                .body("{\"metadata\":{\"default_chat_id\":\"@mychannel\"}}")
-                .when().patch("/api/integrations/{id}", telegram.id)
-                .then().statusCode(404);
+        assertThat(fixtures.find(gmail.id).metadata).isEmpty();
+    }
+
+    @Test
+    void anotherUserCannotChangeTheMetadata() {
+        Connection telegram = fixtures.create(ConnectionFixtures.newUser("alice"), "telegram", null, "t", null);
+
+        setDefaultChat(ConnectionFixtures.newUser("mallory"), telegram, "\"@mychannel\"").then().statusCode(404);
 
         assertThat(fixtures.find(telegram.id).metadata).isEmpty();
-        assertThat(fixtures.find(gmail.id).metadata).isEmpty();
     }
 }

@@ -11,6 +11,8 @@ import static org.hamcrest.Matchers.not;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.integrationhub.testsupport.CapturedLog;
 import dev.integrationhub.testsupport.Tokens;
@@ -56,25 +58,32 @@ class ProblemResponsesTest {
                 .when().patch("/api/integrations/{id}", UUID.randomUUID()).then(), 415, "unsupported_media_type");
     }
 
-    @Test
-    void malformedJsonIsABadRequest() {
-        for (String body : new String[] { "{\"metadata\":", "nul", "{'metadata':{}}", "[]", "\"text\"" }) {
-            expectProblem(patch(body), 400, "malformed_json");
-        }
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "{\"metadata\":", "nul", "{'metadata':{}}", "[]", "\"text\"" })
+    void malformedJsonIsABadRequest(String body) {
+        expectProblem(patch(body), 400, "malformed_json");
     }
 
     @Test
-    void aMissingBodyOrFieldNamesTheField() {
+    void aMissingBodyIsNamed() {
         expectProblem(asUser().contentType(ContentType.JSON).when().patch("/api/integrations/{id}", UUID.randomUUID())
                 .then(), 400, "validation_failed").body("errors.field", hasItem("body"));
+    }
+
+    @Test
+    void aMissingFieldIsNamed() {
         expectProblem(patch("{}"), 400, "validation_failed").body("errors[0].field", equalTo("metadata"))
                 .body("detail", containsString("metadata"));
     }
 
     @Test
-    void aFieldOfTheWrongTypeOrAnUnknownFieldIsNamed() {
+    void aFieldOfTheWrongTypeIsNamed() {
         expectProblem(patch("{\"metadata\":{\"default_chat_id\":[1]}}"), 400, "validation_failed")
                 .body("errors[0].field", equalTo("metadata.default_chat_id"));
+    }
+
+    @Test
+    void anUnknownFieldIsNamed() {
         expectProblem(patch("{\"metadata\":{\"bot_token\":\"x\"}}"), 400, "validation_failed")
                 .body("errors[0].field", equalTo("metadata.bot_token"));
     }
@@ -100,12 +109,17 @@ class ProblemResponsesTest {
     }
 
     @Test
-    void anUnexpectedErrorAnswersWithAnIdThatIsInTheLogAndNothingElse() {
+    void anUnexpectedErrorAnswersWithNothingButAnId() {
+        expectProblem(asUser().when().get("/api/test-support/failure").then(), 500, "internal_error")
+                .body("error_id", matchesPattern("[0-9a-f-]{36}"))
+                .body(not(containsString(FailingResource.INTERNAL_DETAIL)))
+                .body(not(containsString("IllegalState")));
+    }
+
+    @Test
+    void theIdOfAnUnexpectedErrorIsInTheLogWithTheCause() {
         try (CapturedLog log = CapturedLog.start()) {
-            String errorId = expectProblem(asUser().when().get("/api/test-support/failure").then(), 500, "internal_error")
-                    .body("error_id", matchesPattern("[0-9a-f-]{36}"))
-                    .body(not(containsString(FailingResource.INTERNAL_DETAIL)))
-                    .body(not(containsString("IllegalState")))
+            String errorId = asUser().when().get("/api/test-support/failure").then().statusCode(500)
                     .extract().path("error_id");
 
             assertThat(log.lines()).anySatisfy(line -> assertThat(line).contains(errorId).contains("IllegalStateException"));

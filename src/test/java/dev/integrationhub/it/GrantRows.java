@@ -1,5 +1,7 @@
 package dev.integrationhub.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -65,19 +67,17 @@ final class GrantRows {
     }
 
     /** Waits until at least {@code expected} grants have been refreshed. */
-    static void awaitRefreshed(Connection db, int expected, Duration timeout) throws SQLException, InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            try (Statement query = db.createStatement();
-                    ResultSet count = query.executeQuery("SELECT count(*) FROM integration_tokens"
-                            + " WHERE last_refreshed_at IS NOT NULL")) {
-                count.next();
-                if (count.getLong(1) >= expected) {
-                    return;
-                }
-            }
-            Thread.sleep(500);
+    static void awaitRefreshed(Connection db, int expected, Duration timeout) {
+        await("all " + expected + " grants refreshed").atMost(timeout).pollInterval(Duration.ofMillis(500))
+                .until(() -> refreshed(db), count -> count >= expected);
+    }
+
+    private static long refreshed(Connection db) throws SQLException {
+        try (Statement query = db.createStatement();
+                ResultSet count = query.executeQuery("SELECT count(*) FROM integration_tokens"
+                        + " WHERE last_refreshed_at IS NOT NULL")) {
+            count.next();
+            return count.getLong(1);
         }
-        throw new AssertionError("not all " + expected + " grants were refreshed within " + timeout);
     }
 }

@@ -1,5 +1,7 @@
 package dev.integrationhub.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -10,12 +12,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import org.awaitility.core.ConditionTimeoutException;
 
 import com.google.crypto.tink.KeysetHandle;
 
@@ -88,22 +91,24 @@ final class PackagedService implements AutoCloseable {
     }
 
     /** Waits until {@code /q/health/ready} answers 200. */
-    void awaitReady(Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new AssertionError("exited with " + process.exitValue() + ":\n" + output());
-            }
-            try {
-                if (get("/q/health/ready", Map.of()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
+    void awaitReady(Duration timeout) {
+        try {
+            await("ready").atMost(timeout).pollInterval(Duration.ofMillis(200)).until(this::ready);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("not ready after " + timeout + ":\n" + output(), e);
         }
-        throw new AssertionError("not ready after " + timeout + ":\n" + output());
+    }
+
+    /** Whether {@code /q/health/ready} answers 200; fails at once if the process has ended. */
+    private boolean ready() throws InterruptedException {
+        if (!process.isAlive()) {
+            throw new AssertionError("exited with " + process.exitValue() + ":\n" + output());
+        }
+        try {
+            return get("/q/health/ready", Map.of()).statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not listening yet
+        }
     }
 
     HttpResponse<String> get(String path, Map<String, String> headers) throws IOException, InterruptedException {

@@ -17,7 +17,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -72,36 +74,71 @@ class PackagedServiceIT {
         }
     }
 
-    @Test
-    void servesOnARealDatabaseAndAcceptsOnlyTheIdentityProvidersTokens() throws Exception {
-        String keyset = Keysets.toJson(Keysets.generate());
-        Map<String, String> environment = complete();
-        environment.put("HUB_CRYPTO_KEYSET", keyset);
-        environment.put("HUB_PROVIDERS_GOOGLE_CLIENT_ID", "it-client.apps.googleusercontent.com");
-        environment.put("HUB_PROVIDERS_GOOGLE_CLIENT_SECRET", "it-client-secret-value");
-        try (PackagedService service = PackagedService.start(environment)) {
+    /** One completely configured packaged service, shared by the tests of what it serves. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class Configured {
+
+        private static final String CLIENT_SECRET = "it-client-secret-value";
+
+        private String keyset;
+        private PackagedService service;
+        private String platformToken;
+
+        @BeforeAll
+        void start() throws Exception {
+            keyset = Keysets.toJson(Keysets.generate());
+            Map<String, String> environment = complete();
+            environment.put("HUB_CRYPTO_KEYSET", keyset);
+            environment.put("HUB_PROVIDERS_GOOGLE_CLIENT_ID", "it-client.apps.googleusercontent.com");
+            environment.put("HUB_PROVIDERS_GOOGLE_CLIENT_SECRET", CLIENT_SECRET);
+            service = PackagedService.start(environment);
             service.awaitReady(START);
-
-            assertThat(service.get("/q/health/ready", Map.of()).body()).contains("\"UP\"", "Database connections");
-
-            String platformToken = Jwt.issuer(issuer()).subject("carol").expiresIn(Duration.ofMinutes(5)).jws()
+            platformToken = Jwt.issuer(issuer()).subject("carol").expiresIn(Duration.ofMinutes(5)).jws()
                     .keyId("idp-1").sign(identityProviderKey.getPrivate());
+        }
+
+        @AfterAll
+        void stop() throws Exception {
+            if (service != null) {
+                service.close();
+            }
+        }
+
+        @Test
+        void isReadyOnTheRealDatabase() throws Exception {
+            assertThat(service.get("/q/health/ready", Map.of()).body()).contains("\"UP\"", "Database connections");
+        }
+
+        @Test
+        void acceptsTheIdentityProvidersTokens() throws Exception {
             var listed = service.get("/api/integrations", Map.of("Authorization", "Bearer " + platformToken));
             assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
             assertThat(listed.body()).isEqualTo("[]");
+        }
 
+        @Test
+        void startsConnectFlowsAtItsPublicUrl() throws Exception {
             var connect = service.post("/api/integrations/connect", "{\"integration_type\":\"gmail\"}",
                     Map.of("Authorization", "Bearer " + platformToken, "Content-Type", "application/json"));
             assertThat(connect.statusCode()).as(connect.body()).isEqualTo(200);
             assertThat(connect.body()).contains("\"oauth_url\":\"https://hub.example.com/api/integrations/authorize?flow=");
+        }
 
+        @Test
+        void refusesADevMintedToken() throws Exception {
             var devToken = service.get("/api/integrations", Map.of("Authorization", "Bearer " + Tokens.forUser("carol")));
             assertThat(devToken.statusCode()).as("a dev-minted token in prod").isEqualTo(401);
             assertThat(devToken.headers().firstValue("Content-Type")).contains("application/problem+json");
+        }
+
+        @Test
+        void printsNoKeyTokenOrClientSecret() throws Exception {
+            service.get("/api/integrations", Map.of("Authorization", "Bearer " + platformToken));
 
             String keyMaterial = keyset.replaceAll("(?s).*\"value\":\"([^\"]+)\".*", "$1");
             assertThat(keyMaterial).hasSizeGreaterThan(40);
-            assertThat(service.output()).doesNotContain(keyMaterial, platformToken, "it-client-secret-value");
+            assertThat(service.output()).doesNotContain(keyMaterial, platformToken, CLIENT_SECRET);
         }
     }
 

@@ -21,11 +21,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -41,14 +47,17 @@ import dev.integrationhub.testsupport.FakeProviders;
 import dev.integrationhub.testsupport.Tokens;
 import dev.integrationhub.testsupport.Webhooks;
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 
+/**
+ * The OAuth connect flow end to end, as the web app, the person's browser and the provider see it: the
+ * authorization request, the code exchange with PKCE, what is stored and listed, renewals, every way a flow ends
+ * in an error, and a provider configured by keys alone.
+ */
 @QuarkusTest
-@QuarkusTestResource(FakeProviders.class)
 class ConnectFlowTest {
 
     private static final String FRONTEND = "http://localhost:5173";
@@ -73,7 +82,7 @@ class ConnectFlowTest {
     }
 
     @Test
-    void theBrowserIsSentToTheProviderWithEveryParameterAndABindingCookie() {
+    void theBrowserIsSentToTheProviderWithEveryParameter() {
         Browser browser = new Browser(ConnectionFixtures.newUser("alice"));
         String oauthUrl = browser.connect("gmail", "/settings/integrations", "redirect");
         assertThat(oauthUrl).startsWith("http://localhost:8080/api/integrations/authorize?flow=");
@@ -87,11 +96,19 @@ class ConnectFlowTest {
                 .containsEntry("code_challenge_method", "S256")
                 .containsEntry("access_type", "offline")
                 .containsEntry("prompt", "consent")
-                .containsEntry("include_granted_scopes", "true");
+                .doesNotContainKey("include_granted_scopes");
         assertThat(atProvider.query().get("scope").split(" ")).containsExactly("openid", "email", GMAIL_SEND,
                 GMAIL_READONLY);
         assertThat(atProvider.state()).matches("[A-Za-z0-9_-]{43}");
         assertThat(atProvider.query().get("code_challenge")).matches("[A-Za-z0-9_-]{43}");
+    }
+
+    @Test
+    void theBrowserGetsOneBindingCookieSentOnlyToTheCallback() {
+        Browser browser = new Browser(ConnectionFixtures.newUser("alice"));
+
+        Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect("gmail", "/settings/integrations", "redirect"));
+
         assertThat(atProvider.setCookie()).startsWith("hub_flow_");
         assertThat(Arrays.stream(atProvider.setCookie().split(";")).map(String::strip))
                 .contains("Path=/api/integrations/callback", "HttpOnly", "SameSite=Lax", "Max-Age=600");
@@ -99,24 +116,21 @@ class ConnectFlowTest {
     }
 
     @Test
-    void aConnectedGmailAccountIsStoredEncryptedAndListed() throws SQLException {
-        String user = ConnectionFixtures.newUser("alice");
-        Browser browser = new Browser(user);
-        String code = secret("4/code");
-        String access = secret("ya29.access");
-        String refresh = secret("1//refresh");
-        google.grants(code, access, refresh, List.of("openid", "email", GMAIL_SEND, GMAIL_READONLY));
-        google.account(access, "google-sub-" + UUID.randomUUID(), "alice@gmail.example");
-
-        Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect("gmail", "/settings/integrations", null));
-        ExtractableResponse<Response> back = browser.returnFromProvider(Map.of("code", code, "state", atProvider.state()));
+    void aConnectedAccountSendsTheBrowserBackToTheWebApp() {
+        ExtractableResponse<Response> back = connectGmail().back();
 
         assertThat(back.statusCode()).isEqualTo(302);
-        assertThat(back.header("Location")).isEqualTo(FRONTEND + "/settings/integrations?success=gmail");
+        assertThat(back.header("Location"))
+                .matches(Pattern.quote(FRONTEND + "/settings/integrations?success=gmail#confirmation=") + "[A-Za-z0-9_-]{43}");
         assertBrowserSafeHeaders(back);
         assertThat(back.header("Set-Cookie")).contains("Max-Age=0");
+    }
 
-        List<Map<String, String>> exchanges = google.tokenRequestsFor(code);
+    @Test
+    void theCodeIsExchangedWithTheVerifierOfTheChallengeTheProviderWasShown() {
+        ConnectedGmail connected = connectGmail();
+
+        List<Map<String, String>> exchanges = google.tokenRequestsFor(connected.code());
         assertThat(exchanges).hasSize(1);
         Map<String, String> exchange = exchanges.getFirst();
         assertThat(exchange).containsEntry("grant_type", "authorization_code")
@@ -125,24 +139,58 @@ class ConnectFlowTest {
                 .containsEntry("client_secret", FakeProviders.GOOGLE_CLIENT_SECRET);
         assertThat(FlowSecrets.pkceChallenge(exchange.get("code_verifier")))
                 .as("the verifier the provider receives matches the challenge it was shown")
-                .isEqualTo(atProvider.query().get("code_challenge"));
+                .isEqualTo(connected.atProvider().query().get("code_challenge"));
+    }
 
-        String id = given().auth().oauth2(Tokens.forUser(user)).when().get("/api/integrations")
+    @Test
+    void aConnectedAccountIsListedWithItsGrant() {
+        ConnectedGmail connected = connectGmail();
+
+        String id = given().auth().oauth2(Tokens.forUser(connected.user())).when().get("/api/integrations")
                 .then().statusCode(200).body("", hasSize(1))
                 .body("[0].integration_type", equalTo("gmail"))
                 .body("[0].account", equalTo("alice@gmail.example"))
                 .body("[0].status", equalTo("active"))
                 .extract().path("[0].id");
         Connection stored = fixtures.find(UUID.fromString(id));
-        assertThat(tokens.accessToken(stored)).contains(access);
-        assertThat(tokens.refreshToken(stored)).contains(refresh);
+        assertThat(tokens.accessToken(stored)).contains(connected.access());
+        assertThat(tokens.refreshToken(stored)).contains(connected.refresh());
         assertThat(stored.grantedScopes).contains(GMAIL_SEND, GMAIL_READONLY);
+    }
 
-        DatabaseRows.assertNoPlaintext(dataSource, "integration_tokens", "id", stored.id, access, refresh, code,
-                exchange.get("code_verifier"));
-        DatabaseRows.assertNoPlaintext(dataSource, "oauth_flows", "user_id", user, access, refresh, code,
-                exchange.get("code_verifier"),
-                atProvider.state(), browser.cookies().isEmpty() ? "none" : browser.cookies().values().iterator().next());
+    @Test
+    void noSecretOfAConnectFlowIsStoredInPlaintext() throws SQLException {
+        ConnectedGmail connected = connectGmail();
+        String verifier = google.tokenRequestsFor(connected.code()).getFirst().get("code_verifier");
+        Connection stored = fixtures.findByAccount(connected.user(), connected.subject());
+
+        DatabaseRows.assertNoPlaintext(dataSource, "integration_tokens", "id", stored.id, connected.access(),
+                connected.refresh(), connected.code(), verifier);
+        DatabaseRows.assertNoPlaintext(dataSource, "oauth_flows", "user_id", connected.user(), connected.access(),
+                connected.refresh(), connected.code(), verifier, connected.atProvider().state(), connected.cookie());
+    }
+
+    /** What a person's Gmail connect flow, {@link #connectGmail}, went through. */
+    private record ConnectedGmail(String user, String subject, String code, String access, String refresh,
+            Browser.AtProvider atProvider, String cookie, ExtractableResponse<Response> back) {
+    }
+
+    /** A person connects a Gmail account, returning to {@code /settings/integrations}. */
+    private ConnectedGmail connectGmail() {
+        String user = ConnectionFixtures.newUser("alice");
+        Browser browser = new Browser(user);
+        String code = secret("4/code");
+        String access = secret("ya29.access");
+        String refresh = secret("1//refresh");
+        String subject = "google-sub-" + UUID.randomUUID();
+        google.grants(code, access, refresh, List.of("openid", "email", GMAIL_SEND, GMAIL_READONLY));
+        google.account(access, subject, "alice@gmail.example");
+
+        Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect("gmail", "/settings/integrations", null));
+        String cookie = browser.cookies().values().iterator().next();
+        ExtractableResponse<Response> back = browser.returnFromProvider(Map.of("code", code, "state", atProvider.state()));
+        assertThat(browser.confirm(back).statusCode()).isEqualTo(201);
+        return new ConnectedGmail(user, subject, code, access, refresh, atProvider, cookie, back);
     }
 
     @Test
@@ -161,13 +209,36 @@ class ConnectFlowTest {
         assertBrowserSafeHeaders(back);
         String page = back.body().asString();
         assertThat(page).contains("\"origin\":\"" + FRONTEND + "\"", "\"type\":\"google_drive\"", "\"status\":\"success\"",
-                "\"connection_id\":\"", "postMessage(r.message,r.origin)").doesNotContain("'*'", "\"*\"", access, code);
+                "\"confirmation\":\"", "postMessage(r.message,r.origin)").doesNotContain("'*'", "\"*\"", access, code);
         assertThat(back.header("Content-Security-Policy")).contains("script-src 'sha256-")
                 .doesNotContain("unsafe-inline'; script");
     }
 
     @Test
-    void reconnectingTheSameAccountRenewsItsGrantAndKeepsTheRefreshTokenWhenNoneIsSent() {
+    void reconnectingTheSameAccountRenewsItsConnection() {
+        Reconnected reconnected = reconnectWithoutRefreshToken();
+
+        assertThat(reconnected.back().header("Location")).contains("?success=gmail#confirmation=");
+        List<String> ids = given().auth().oauth2(Tokens.forUser(reconnected.user())).when().get("/api/integrations")
+                .then().statusCode(200).extract().path("id");
+        assertThat(ids).hasSize(1);
+        assertThat(tokens.accessToken(fixtures.find(UUID.fromString(ids.getFirst())))).contains(reconnected.secondAccess());
+    }
+
+    @Test
+    void aRenewedGrantWithoutRefreshTokenKeepsTheStoredOne() {
+        Reconnected reconnected = reconnectWithoutRefreshToken();
+
+        Connection connection = fixtures.findByAccount(reconnected.user(), reconnected.subject());
+        assertThat(tokens.refreshToken(connection)).contains(reconnected.firstRefresh());
+    }
+
+    private record Reconnected(String user, String subject, String firstRefresh, String secondAccess,
+            ExtractableResponse<Response> back) {
+    }
+
+    /** A person connects a Gmail account, then the same account again; the second grant has no refresh token. */
+    private Reconnected reconnectWithoutRefreshToken() {
         String user = ConnectionFixtures.newUser("alice");
         String subject = "sub-" + UUID.randomUUID();
         Browser browser = new Browser(user);
@@ -178,14 +249,7 @@ class ConnectFlowTest {
         String secondAccess = secret("ya29.b");
         ExtractableResponse<Response> again = browser.connectAccount(google, "gmail", secret("4/code"), secondAccess, null,
                 scopes, subject, "alice@gmail.example");
-        assertThat(again.header("Location")).endsWith("?success=gmail");
-
-        List<String> ids = given().auth().oauth2(Tokens.forUser(user)).when().get("/api/integrations")
-                .then().statusCode(200).extract().path("id");
-        assertThat(ids).hasSize(1);
-        Connection connection = fixtures.find(UUID.fromString(ids.getFirst()));
-        assertThat(tokens.accessToken(connection)).contains(secondAccess);
-        assertThat(tokens.refreshToken(connection)).contains(firstRefresh);
+        return new Reconnected(user, subject, firstRefresh, secondAccess, again);
     }
 
     @Test
@@ -235,24 +299,39 @@ class ConnectFlowTest {
         assertBrowserSafeHeaders(back);
     }
 
-    @Test
-    void tokenEndpointFailuresEndInStableErrorsAndStoreNothing() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "token_exchange_failed", "provider_unavailable", "provider_timeout" })
+    void aTokenEndpointFailureEndsInItsStableError(String expected) {
+        ExtractableResponse<Response> back = callbackWhileTheTokenEndpointFails(ConnectionFixtures.newUser("alice"),
+                expected);
+
+        assertThat(back.header("Location")).as(expected).isEqualTo(FRONTEND + "/integrations?error=" + expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "token_exchange_failed", "provider_unavailable", "provider_timeout" })
+    void aTokenEndpointFailureStoresNothing(String expected) {
         String user = ConnectionFixtures.newUser("alice");
-        Map<String, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder> failures = Map.of(
-                "token_exchange_failed", WireMock.aResponse().withStatus(400)
-                        .withHeader("Content-Type", "application/json").withBody("{\"error\":\"invalid_grant\"}"),
-                "provider_unavailable", WireMock.aResponse().withStatus(500),
-                "provider_timeout", WireMock.okJson("{\"access_token\":\"late\"}").withFixedDelay(3_000));
-        failures.forEach((expected, answer) -> {
-            Browser browser = new Browser(user);
-            String code = secret("4/code");
-            google.answersCode(code, answer);
-            Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect("gmail", null, null));
-            ExtractableResponse<Response> back = browser.returnFromProvider(Map.of("code", code, "state",
-                    atProvider.state()));
-            assertThat(back.header("Location")).as(expected).isEqualTo(FRONTEND + "/integrations?error=" + expected);
-        });
+
+        callbackWhileTheTokenEndpointFails(user, expected);
+
         given().auth().oauth2(Tokens.forUser(user)).when().get("/api/integrations").then().body("", hasSize(0));
+    }
+
+    /** The callback of a flow whose code the token endpoint answers with the failure that means {@code expected}. */
+    private ExtractableResponse<Response> callbackWhileTheTokenEndpointFails(String user, String expected) {
+        com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder answer = switch (expected) {
+            case "token_exchange_failed" -> WireMock.aResponse().withStatus(400)
+                    .withHeader("Content-Type", "application/json").withBody("{\"error\":\"invalid_grant\"}");
+            case "provider_unavailable" -> WireMock.aResponse().withStatus(500);
+            case "provider_timeout" -> WireMock.okJson("{\"access_token\":\"late\"}").withFixedDelay(3_000);
+            default -> throw new IllegalArgumentException(expected);
+        };
+        Browser browser = new Browser(user);
+        String code = secret("4/code");
+        google.answersCode(code, answer);
+        Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect("gmail", null, null));
+        return browser.returnFromProvider(Map.of("code", code, "state", atProvider.state()));
     }
 
     @Test
@@ -267,16 +346,26 @@ class ConnectFlowTest {
     }
 
     @Test
-    void aGrantMissingARequiredScopeIsNotStoredAndTheUserIsToldWhichOne() {
+    void aGrantMissingARequiredScopeIsNotStored() {
         String user = ConnectionFixtures.newUser("alice");
-        ExtractableResponse<Response> back = new Browser(user).connectAccount(google, "gmail", secret("4/code"),
-                secret("ya29.x"), secret("1//x"), List.of("openid", "email", GMAIL_SEND), "sub-" + UUID.randomUUID(),
-                "a@example.com");
+
+        connectWithoutGmailReadonly(user);
+
+        given().auth().oauth2(Tokens.forUser(user)).when().get("/api/integrations").then().body("", hasSize(0));
+    }
+
+    @Test
+    void theUserIsToldWhichRequiredScopeIsMissing() {
+        ExtractableResponse<Response> back = connectWithoutGmailReadonly(ConnectionFixtures.newUser("alice"));
 
         URI location = URI.create(back.header("Location"));
         assertThat(FakeOAuth.query(location.getRawQuery())).containsEntry("error", "missing_scope")
                 .containsEntry("missing_scope", GMAIL_READONLY);
-        given().auth().oauth2(Tokens.forUser(user)).when().get("/api/integrations").then().body("", hasSize(0));
+    }
+
+    private ExtractableResponse<Response> connectWithoutGmailReadonly(String user) {
+        return new Browser(user).connectAccount(google, "gmail", secret("4/code"), secret("ya29.x"), secret("1//x"),
+                List.of("openid", "email", GMAIL_SEND), "sub-" + UUID.randomUUID(), "a@example.com");
     }
 
     @Test
@@ -297,7 +386,8 @@ class ConnectFlowTest {
         assertThat(atProvider.query().get("scope")).isEqualTo("openid profile email notes.read notes.write");
         ExtractableResponse<Response> back = browser.returnFromProvider(Map.of("code", code, "state", atProvider.state()));
 
-        assertThat(back.header("Location")).isEqualTo(FRONTEND + "/integrations?success=acme_notes");
+        assertThat(back.header("Location")).startsWith(FRONTEND + "/integrations?success=acme_notes#confirmation=");
+        assertThat(browser.confirm(back).statusCode()).isEqualTo(201);
         var exchange = acme.rawTokenRequestsFor(code);
         assertThat(exchange).hasSize(1);
         assertThat(exchange.getFirst().getHeader("Authorization")).as("client_secret_basic").startsWith("Basic ");
@@ -333,51 +423,92 @@ class ConnectFlowTest {
         for (Future<String> result : results) {
             locations.add(result.get());
         }
-        assertThat(locations).containsExactlyInAnyOrder(FRONTEND + "/integrations?success=gmail",
-                FRONTEND + "/integrations?error=state_used");
+        locations.sort(null);
+        assertThat(locations.get(0)).isEqualTo(FRONTEND + "/integrations?error=state_used");
+        assertThat(locations.get(1)).startsWith(FRONTEND + "/integrations?success=gmail#confirmation=");
         assertThat(google.tokenRequestsFor(code)).hasSize(1);
+        browser.confirm(locations.get(1).substring(locations.get(1).indexOf("#confirmation=") + 14));
         given().auth().oauth2(Tokens.forUser(user)).when().get("/api/integrations").then().body("", hasSize(1));
     }
 
+    @ParameterizedTest(name = "return_to {0}: {1}")
+    @MethodSource("unsafeReturnTo")
+    void connectRejectsAnUnsafeReturnTo(String returnTo, String code) {
+        given().auth().oauth2(Tokens.forUser("validator")).contentType(ContentType.JSON)
+                .body(Map.of("integration_type", "gmail", "return_to", returnTo))
+                .when().post("/api/integrations/connect")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("code", equalTo(code));
+    }
+
+    static Stream<Arguments> unsafeReturnTo() {
+        return Stream.of(
+                Arguments.of("https://evil.example/x", "invalid_return_to"),
+                Arguments.of("//evil.example", "invalid_return_to"),
+                Arguments.of("/\\evil.example", "invalid_return_to"),
+                Arguments.of("/settings/../../x", "invalid_return_to"),
+                Arguments.of("/%2F%2Fevil.example", "invalid_return_to"),
+                Arguments.of("/admin", "invalid_return_to"),
+                Arguments.of("javascript:alert(1)", "invalid_return_to"),
+                Arguments.of("settings", "invalid_return_to"),
+                Arguments.of("/settings//x", "invalid_return_to"),
+                Arguments.of("/settings/" + "a".repeat(250), "validation_failed"),
+                Arguments.of("/settings?next=//evil", "invalid_return_to"));
+    }
+
     @Test
-    void connectRejectsBadRequests() {
-        String token = Tokens.forUser("validator");
-        for (String returnTo : List.of("https://evil.example/x", "//evil.example", "/\\evil.example", "/settings/../../x",
-                "/%2F%2Fevil.example", "/admin", "javascript:alert(1)", "settings", "/settings//x",
-                "/settings/" + "a".repeat(250), "/settings?next=//evil")) {
-            given().auth().oauth2(token).contentType(ContentType.JSON)
-                    .body(Map.of("integration_type", "gmail", "return_to", returnTo))
-                    .when().post("/api/integrations/connect")
-                    .then().statusCode(400).contentType("application/problem+json")
-                    .body("code", org.hamcrest.Matchers.oneOf("invalid_return_to", "validation_failed"));
-        }
-        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("integration_type", "myspace"))
+    void connectRejectsAnUnknownIntegrationType() {
+        given().auth().oauth2(Tokens.forUser("validator")).contentType(ContentType.JSON)
+                .body(Map.of("integration_type", "myspace"))
                 .when().post("/api/integrations/connect").then().statusCode(400)
                 .body("code", equalTo("unknown_integration_type"));
-        given().auth().oauth2(token).contentType(ContentType.JSON).body(Map.of("integration_type", "gmail", "display",
-                "iframe")).when().post("/api/integrations/connect").then().statusCode(400)
+    }
+
+    @Test
+    void connectRejectsAnUnknownDisplayNamingTheField() {
+        given().auth().oauth2(Tokens.forUser("validator")).contentType(ContentType.JSON)
+                .body(Map.of("integration_type", "gmail", "display", "iframe"))
+                .when().post("/api/integrations/connect").then().statusCode(400)
+                .body("code", equalTo("validation_failed"))
                 .body("errors[0].field", equalTo("display"));
-        given().auth().oauth2(token).contentType(ContentType.JSON).when().post("/api/integrations/connect")
+    }
+
+    @Test
+    void connectRejectsAMissingBody() {
+        given().auth().oauth2(Tokens.forUser("validator")).contentType(ContentType.JSON)
+                .when().post("/api/integrations/connect")
                 .then().statusCode(400).body("code", equalTo("validation_failed"));
+    }
+
+    @Test
+    void connectWithoutABearerTokenIsUnauthorized() {
         given().contentType(ContentType.JSON).body(Map.of("integration_type", "gmail"))
                 .when().post("/api/integrations/connect").then().statusCode(401);
     }
 
     @Test
-    void anUnknownOrReusedConnectLinkShowsAPlainErrorPage() {
+    void aUsedConnectLinkShowsAPlainErrorPage() {
         Browser browser = new Browser(ConnectionFixtures.newUser("alice"));
         String oauthUrl = browser.connect("gmail", null, null);
         browser.openOAuthUrl(oauthUrl);
 
-        for (String flow : List.of(FakeOAuth.query(URI.create(oauthUrl).getRawQuery()).get("flow"), "forged", "")) {
-            ExtractableResponse<Response> page = given().redirects().follow(false).queryParam("flow", flow)
-                    .when().get("/api/integrations/authorize").then().extract();
-            assertThat(page.statusCode()).isEqualTo(400);
-            assertThat(page.header("Location")).isNull();
-            assertThat(page.contentType()).startsWith("text/html");
-            assertThat(page.header("Set-Cookie")).isNull();
-            assertBrowserSafeHeaders(page);
-        }
+        expectPlainErrorPage(FakeOAuth.query(URI.create(oauthUrl).getRawQuery()).get("flow"));
+    }
+
+    @ParameterizedTest(name = "flow \"{0}\"")
+    @ValueSource(strings = { "forged", "" })
+    void anUnknownConnectLinkShowsAPlainErrorPage(String flow) {
+        expectPlainErrorPage(flow);
+    }
+
+    private static void expectPlainErrorPage(String flow) {
+        ExtractableResponse<Response> page = given().redirects().follow(false).queryParam("flow", flow)
+                .when().get("/api/integrations/authorize").then().extract();
+        assertThat(page.statusCode()).isEqualTo(400);
+        assertThat(page.header("Location")).isNull();
+        assertThat(page.contentType()).startsWith("text/html");
+        assertThat(page.header("Set-Cookie")).isNull();
+        assertBrowserSafeHeaders(page);
     }
 
     private static void assertBrowserSafeHeaders(ExtractableResponse<Response> response) {

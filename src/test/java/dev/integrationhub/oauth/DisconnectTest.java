@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
 import dev.integrationhub.audit.AuditEntry;
+import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.ConnectionStatus;
 import dev.integrationhub.connection.service.GrantRevoker;
@@ -29,13 +30,17 @@ import dev.integrationhub.testsupport.Browser;
 import dev.integrationhub.testsupport.ConnectionFixtures;
 import dev.integrationhub.testsupport.FakeOAuth;
 import dev.integrationhub.testsupport.FakeProviders;
+import dev.integrationhub.testsupport.TestClock;
 import dev.integrationhub.testsupport.Tokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+/**
+ * Disconnecting revokes the grant at the provider (RFC 7009) and destroys its tokens at once; a revocation the
+ * provider cannot take now waits, encrypted, in the outbox and is retried (its backoff passes by moving the
+ * {@link TestClock}). Only the owner can disconnect, and a grant shared by two connections is not revoked.
+ */
 @QuarkusTest
-@QuarkusTestResource(FakeProviders.class)
 class DisconnectTest {
 
     private static final List<String> SCOPES = List.of("openid", "email", GMAIL_SEND, GMAIL_READONLY);
@@ -49,6 +54,12 @@ class DisconnectTest {
     @Inject
     EntityManager entityManager;
 
+    @Inject
+    TestClock clock;
+
+    @Inject
+    HubConfig config;
+
     FakeOAuth google;
 
     @BeforeEach
@@ -57,49 +68,77 @@ class DisconnectTest {
     }
 
     @Test
-    void disconnectRevokesAtTheProviderAndDestroysTheGrant() {
-        String user = ConnectionFixtures.newUser("alice");
-        String refresh = secret("1//refresh");
-        UUID id = connect(user, refresh, "sub-" + UUID.randomUUID());
-        google.revocationAnswers(200);
+    void disconnectRevokesTheRefreshTokenAtTheProvider() {
+        Disconnected disconnected = disconnectWhileTheProviderAnswers(200);
 
-        given().auth().oauth2(Tokens.forUser(user)).when().delete("/api/integrations/{id}", id)
-                .then().statusCode(204);
-
-        assertThat(google.revocationsOf(refresh)).singleElement()
+        assertThat(google.revocationsOf(disconnected.refresh())).singleElement()
                 .satisfies(form -> assertThat(form).containsEntry("token_type_hint", "refresh_token")
                         .containsEntry("client_id", FakeProviders.GOOGLE_CLIENT_ID));
-        assertDestroyed(user, id);
-        assertThat(item(id).outcome).isEqualTo("delivered");
-        assertThat(item(id).secretCiphertext).isNull();
-        assertThat(QuarkusTransaction.requiringNew().call(() -> entityManager
-                .createQuery("from AuditEntry where connectionId = ?1 order by id", AuditEntry.class)
-                .setParameter(1, id).getResultList()))
-                .extracting(entry -> entry.action).containsExactly("connection.connected", "connection.disconnected");
-        given().auth().oauth2(Tokens.forUser(user)).when().delete("/api/integrations/{id}", id).then().statusCode(404);
     }
 
     @Test
-    void whenTheProviderIsDownTheGrantIsDestroyedAnywayAndTheRevocationIsRetriedUntilItArrives() {
-        String user = ConnectionFixtures.newUser("alice");
-        String refresh = secret("1//refresh");
-        UUID id = connect(user, refresh, "sub-" + UUID.randomUUID());
-        google.revocationAnswers(503);
+    void disconnectDestroysTheGrant() {
+        Disconnected disconnected = disconnectWhileTheProviderAnswers(200);
 
-        given().auth().oauth2(Tokens.forUser(user)).when().delete("/api/integrations/{id}", id)
-                .then().statusCode(204);
+        assertDestroyed(disconnected.user(), disconnected.id());
+    }
 
-        assertDestroyed(user, id);
-        OutboxItem pending = item(id);
+    @Test
+    void aDeliveredRevocationKeepsNoSecret() {
+        Disconnected disconnected = disconnectWhileTheProviderAnswers(200);
+
+        assertThat(item(disconnected.id()).outcome).isEqualTo("delivered");
+        assertThat(item(disconnected.id()).secretCiphertext).isNull();
+    }
+
+    @Test
+    void theAuditTrailRecordsTheConnectionsWholeLife() {
+        Disconnected disconnected = disconnectWhileTheProviderAnswers(200);
+
+        assertThat(QuarkusTransaction.requiringNew()
+                .call(() -> entityManager
+                        .createQuery("from AuditEntry where connectionId = ?1 order by id", AuditEntry.class)
+                        .setParameter(1, disconnected.id()).getResultList()))
+                .extracting(entry -> entry.action).containsExactly("connection.connected", "connection.disconnected");
+    }
+
+    @Test
+    void aDisconnectedConnectionIsNotFoundForAnotherDisconnect() {
+        Disconnected disconnected = disconnectWhileTheProviderAnswers(200);
+
+        given().auth().oauth2(Tokens.forUser(disconnected.user())).when()
+                .delete("/api/integrations/{id}", disconnected.id()).then().statusCode(404);
+    }
+
+    @Test
+    void whenTheProviderIsDownTheGrantIsDestroyedAnyway() {
+        Disconnected disconnected = disconnectWhileTheProviderAnswers(503);
+
+        assertDestroyed(disconnected.user(), disconnected.id());
+    }
+
+    @Test
+    void whenTheProviderIsDownTheRevocationWaitsWithItsTokenEncrypted() {
+        Disconnected disconnected = disconnectWhileTheProviderAnswers(503);
+
+        OutboxItem pending = item(disconnected.id());
         assertThat(pending.outcome).isNull();
         assertThat(pending.secretCiphertext).as("kept, encrypted, for the retry").isNotNull();
         assertThat(new String(pending.secretCiphertext, java.nio.charset.StandardCharsets.ISO_8859_1))
-                .doesNotContain(refresh);
-        assertThat(pending.lastError).contains("HTTP 503").doesNotContain(refresh);
+                .doesNotContain(disconnected.refresh());
+        assertThat(pending.lastError).contains("HTTP 503").doesNotContain(disconnected.refresh());
+    }
+
+    @Test
+    void aRevocationIsRetriedUntilTheProviderTakesIt() {
+        Disconnected disconnected = disconnectWhileTheProviderAnswers(503);
 
         google.revocationAnswers(200);
+        clock.advance(config.outbox().maxBackoff().plusSeconds(1));
+
+        UUID id = disconnected.id();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(item(id).outcome).isEqualTo("delivered"));
-        assertThat(google.revocationsOf(refresh).size()).isGreaterThanOrEqualTo(2);
+        assertThat(google.revocationsOf(disconnected.refresh()).size()).isGreaterThanOrEqualTo(2);
         assertThat(item(id).secretCiphertext).isNull();
     }
 
@@ -145,6 +184,21 @@ class DisconnectTest {
         assertThat(fixtures.find(id).status).isEqualTo(ConnectionStatus.ACTIVE);
     }
 
+    private record Disconnected(String user, String refresh, UUID id) {
+    }
+
+    /** A person connects a Gmail account and disconnects it while the revocation endpoint answers {@code status}. */
+    private Disconnected disconnectWhileTheProviderAnswers(int status) {
+        String user = ConnectionFixtures.newUser("alice");
+        String refresh = secret("1//refresh");
+        UUID id = connect(user, refresh, "sub-" + UUID.randomUUID());
+        google.revocationAnswers(status);
+
+        given().auth().oauth2(Tokens.forUser(user)).when().delete("/api/integrations/{id}", id)
+                .then().statusCode(204);
+        return new Disconnected(user, refresh, id);
+    }
+
     private UUID connect(String user, String refresh, String subject) {
         new Browser(user).connectAccount(google, "gmail", secret("4/code"), secret("ya29.a"), refresh, SCOPES, subject,
                 "alice@example.com");
@@ -161,8 +215,9 @@ class DisconnectTest {
     }
 
     private OutboxItem item(UUID connectionId) {
-        return QuarkusTransaction.requiringNew().call(() -> entityManager
-                .createQuery("from OutboxItem where connectionId = ?1 and kind = ?2", OutboxItem.class)
-                .setParameter(1, connectionId).setParameter(2, GrantRevoker.KIND).getSingleResult());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> entityManager
+                        .createQuery("from OutboxItem where connectionId = ?1 and kind = ?2", OutboxItem.class)
+                        .setParameter(1, connectionId).setParameter(2, GrantRevoker.KIND).getSingleResult());
     }
 }

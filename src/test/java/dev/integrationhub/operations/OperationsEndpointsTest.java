@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 
+/** Health (with the database), OpenAPI and Prometheus metrics answer as operations tooling expects. */
 @QuarkusTest
 class OperationsEndpointsTest {
 

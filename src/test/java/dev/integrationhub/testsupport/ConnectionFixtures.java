@@ -1,8 +1,7 @@
 package dev.integrationhub.testsupport;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.UUID;
 
@@ -15,19 +14,28 @@ import dev.integrationhub.connection.ConnectionStatus;
 import dev.integrationhub.connection.GrantTokens;
 import dev.integrationhub.provider.Grant;
 
-/** Creates connections the way the hub stores them: through the repository, with encrypted tokens. */
+/**
+ * Creates connections the way the hub stores them: through the repository, with encrypted tokens, an access token
+ * that expires {@link #TOKEN_LIFETIME} after the service's clock and a refresh due {@code hub.refresh.lead-time}
+ * before that. Tests make a grant expire or fall due by moving the {@link TestClock}, not by rewriting the row.
+ */
 @ApplicationScoped
 public class ConnectionFixtures {
+
+    /** How long the access token of a created grant lives, from the service's clock at creation. */
+    public static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
 
     /** {@code hub.refresh.lead-time}'s default: a fixture's grant falls due this long before it expires. */
     private static final Duration LEAD_TIME = Duration.ofMinutes(5);
 
     private final ConnectionRepository connections;
     private final GrantTokens tokens;
+    private final InstantSource clock;
 
-    ConnectionFixtures(ConnectionRepository connections, GrantTokens tokens) {
+    ConnectionFixtures(ConnectionRepository connections, GrantTokens tokens, InstantSource clock) {
         this.connections = connections;
         this.tokens = tokens;
+        this.clock = clock;
     }
 
     /** A unique user id, so tests never see each other's rows. */
@@ -40,7 +48,7 @@ public class ConnectionFixtures {
             String refreshToken) {
         Connection connection = Connection.newFor(userId, integrationType, "google", "sub-" + UUID.randomUUID());
         connection.accountEmail = email;
-        tokens.store(connection, new Grant(accessToken, refreshToken, Instant.now().plus(1, ChronoUnit.HOURS),
+        tokens.store(connection, new Grant(accessToken, refreshToken, clock.instant().plus(TOKEN_LIFETIME),
                 List.of("openid", "email", "https://www.googleapis.com/auth/gmail.send")));
         connection.refreshDueAt = refreshToken == null ? null : connection.tokenExpiresAt.minus(LEAD_TIME);
         connections.persist(connection);
@@ -50,21 +58,6 @@ public class ConnectionFixtures {
     @Transactional
     public Connection find(UUID id) {
         return connections.findById(id);
-    }
-
-    /** Makes the grant's access token expire in {@code seconds} and its refresh due now. */
-    @Transactional
-    public void expireIn(UUID id, long seconds) {
-        Connection connection = connections.findById(id);
-        connection.tokenExpiresAt = Instant.now().plusSeconds(seconds);
-        connection.refreshDueAt = Instant.now().minusSeconds(1);
-        connection.refreshLeaseUntil = null;
-    }
-
-    /** Makes the grant's refresh fall due in {@code seconds}. */
-    @Transactional
-    public void refreshDueIn(UUID id, long seconds) {
-        connections.findById(id).refreshDueAt = Instant.now().plusSeconds(seconds);
     }
 
     @Transactional

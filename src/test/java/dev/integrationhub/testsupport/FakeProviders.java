@@ -4,6 +4,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.net.URI;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -11,11 +12,17 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
 
 /**
  * Two OAuth providers served over real HTTP by one WireMock server: {@code google} (Google's paths and
  * parameters, client_secret_post) and {@code acme}, a plain OIDC server configured by keys alone
- * (client_secret_basic, its own scopes). Tests stub their answers per code and token; see {@link FakeOAuth}.
+ * (client_secret_basic, its own scopes), and the web app's webhook receiver. Tests stub their answers per code
+ * and token; see {@link FakeOAuth}.
+ * <p>
+ * Declared once for every {@code @QuarkusTest} ({@link Everywhere}), so the application starts once per run; the
+ * server starts empty for every test ({@link BetweenTests} resets it through {@link #reset}).
  */
 public class FakeProviders implements QuarkusTestResourceLifecycleManager {
 
@@ -32,14 +39,22 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
     public @interface InjectServer {
     }
 
+    /** The one declaration: every {@code @QuarkusTest} runs with the fake providers. */
+    @WithTestResource(value = FakeProviders.class, scope = TestResourceScope.GLOBAL)
+    public static final class Everywhere {
+
+        private Everywhere() {
+        }
+    }
+
     private WireMockServer server;
 
     @Override
     public Map<String, String> start() {
         server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
         server.start();
+        reset(server.baseUrl());
         IssuedSecrets.record(GOOGLE_CLIENT_SECRET, ACME_CLIENT_SECRET, WEBHOOK_SECRET);
-        server.stubFor(WireMock.post(WireMock.urlEqualTo(WEBHOOK_PATH)).willReturn(WireMock.ok()));
         String base = server.baseUrl();
         return Map.ofEntries(
                 Map.entry("hub.providers.google.client-id", GOOGLE_CLIENT_ID),
@@ -60,6 +75,19 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                 Map.entry("hub.integrations.acme_notes.scopes", "notes.read,notes.write"),
                 Map.entry("hub.webhooks.url", base + WEBHOOK_PATH),
                 Map.entry("hub.webhooks.secret", WEBHOOK_SECRET));
+    }
+
+    /**
+     * Forgets every stub, scenario and recorded request of the server at {@code baseUrl} (through its admin API, so
+     * it works from any class loader) and answers the webhook receiver's deliveries with 200 again.
+     */
+    public static void reset(String baseUrl) {
+        URI base = URI.create(baseUrl);
+        WireMock admin = new WireMock(base.getHost(), base.getPort());
+        admin.resetMappings();
+        admin.resetRequests();
+        admin.resetScenarios();
+        admin.register(WireMock.post(WireMock.urlEqualTo(WEBHOOK_PATH)).willReturn(WireMock.ok()));
     }
 
     @Override

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 
+import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.ConnectionStatus;
 import dev.integrationhub.connection.GrantTokens;
@@ -35,8 +36,8 @@ import dev.integrationhub.error.ProblemException;
 import dev.integrationhub.testsupport.ConnectionFixtures;
 import dev.integrationhub.testsupport.FakeOAuth;
 import dev.integrationhub.testsupport.FakeProviders;
+import dev.integrationhub.testsupport.TestClock;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -44,7 +45,6 @@ import io.quarkus.test.junit.QuarkusTest;
  * keyset that cannot decrypt a grant, and on-demand callers during a provider's backoff.
  */
 @QuarkusTest
-@QuarkusTestResource(FakeProviders.class)
 class RefreshSafetyTest {
 
     private static final List<String> SCOPES = List.of("openid", "email", GMAIL_SEND, GMAIL_READONLY);
@@ -73,6 +73,12 @@ class RefreshSafetyTest {
     @Inject
     MeterRegistry metrics;
 
+    @Inject
+    TestClock clock;
+
+    @Inject
+    HubConfig config;
+
     FakeOAuth google;
 
     @BeforeEach
@@ -85,7 +91,7 @@ class RefreshSafetyTest {
         String refresh = secret("1//leased");
         Connection connection = grant(refresh);
         google.refreshes(refresh, secret("ya29.leased"), null, SCOPES);
-        Instant leaseEnd = Instant.now().plusSeconds(10);
+        Instant leaseEnd = clock.instant().plusSeconds(10);
         update("UPDATE integration_tokens SET refresh_lease_until = ?, refresh_due_at = ? WHERE id = ?",
                 Timestamp.from(leaseEnd), Timestamp.from(leaseEnd), connection.id);
 
@@ -99,7 +105,7 @@ class RefreshSafetyTest {
         String first = secret("1//before-rotation");
         String rotated = secret("1//after-rotation");
         Connection connection = grant(first);
-        fixtures.expireIn(connection.id, 10);
+        clock.advance(ConnectionFixtures.TOKEN_LIFETIME.minusSeconds(10));
         google.refreshes(first, secret("ya29.rotation"), rotated, SCOPES);
         GrantRefresher.Claimed claim = (GrantRefresher.Claimed) refresher.claimForUse(connection.id, Duration.ofHours(2));
         update("UPDATE integration_tokens SET version = version + 1 WHERE id = ?", connection.id);
@@ -115,7 +121,7 @@ class RefreshSafetyTest {
         String refresh = secret("1//foreign-key");
         Connection connection = grant(refresh);
         encryptRefreshTokenWithAnotherKeyset(connection.id, refresh);
-        fixtures.expireIn(connection.id, 120);
+        clock.advance(untilDue().plusSeconds(1));
         google.refreshes(refresh, secret("ya29.foreign"), null, SCOPES);
 
         scheduler.runOnce();
@@ -130,7 +136,7 @@ class RefreshSafetyTest {
     void aRefreshTokenTheKeysetCannotDecryptIsCounted() throws SQLException {
         Connection connection = grant(secret("1//counted"));
         encryptRefreshTokenWithAnotherKeyset(connection.id, secret("1//counted-foreign"));
-        fixtures.expireIn(connection.id, 120);
+        clock.advance(untilDue().plusSeconds(1));
         double before = metrics.counter("hub.unreadable.grants").count();
 
         scheduler.runOnce();
@@ -144,7 +150,7 @@ class RefreshSafetyTest {
         Connection connection = fixtures.create(ConnectionFixtures.newUser("keys"), "gmail", "k@example.com", access,
                 secret("1//undecryptable"));
         encryptRefreshTokenWithAnotherKeyset(connection.id, secret("1//undecryptable-foreign"));
-        fixtures.expireIn(connection.id, 30);
+        clock.advance(ConnectionFixtures.TOKEN_LIFETIME.minusSeconds(30));
 
         assertThat(accessTokens.forConnection(connection.id).token()).isEqualTo(access);
         assertThat(fixtures.find(connection.id).status).isEqualTo(ConnectionStatus.ACTIVE);
@@ -158,7 +164,7 @@ class RefreshSafetyTest {
                 refresh);
         throttled(connection, refresh);
         update("UPDATE integration_tokens SET token_expires_at = ? WHERE id = ?",
-                Timestamp.from(Instant.now().plusSeconds(30)), connection.id);
+                Timestamp.from(clock.instant().plusSeconds(30)), connection.id);
 
         for (int i = 0; i < 3; i++) {
             assertThat(accessTokens.forConnection(connection.id).token()).isEqualTo(access);
@@ -172,7 +178,7 @@ class RefreshSafetyTest {
         Connection connection = grant(refresh);
         throttled(connection, refresh);
         update("UPDATE integration_tokens SET token_expires_at = ? WHERE id = ?",
-                Timestamp.from(Instant.now().minusSeconds(1)), connection.id);
+                Timestamp.from(clock.instant().minusSeconds(1)), connection.id);
 
         assertThatThrownBy(() -> accessTokens.forConnection(connection.id)).isInstanceOf(ProblemException.class)
                 .satisfies(e -> assertThat(((ProblemException) e).problem().status()).isEqualTo(503));
@@ -181,7 +187,7 @@ class RefreshSafetyTest {
 
     /** One scheduled refresh fails with 429 and {@code Retry-After: 120}: the grant backs off for two minutes. */
     private void throttled(Connection connection, String refresh) {
-        fixtures.expireIn(connection.id, 120);
+        clock.advance(untilDue().plusSeconds(1));
         google.answersRefresh(refresh, WireMock.aResponse().withStatus(429).withHeader("Retry-After", "120"));
         scheduler.runOnce();
         assertThat(fixtures.find(connection.id).refreshFailures).isEqualTo(1);
@@ -201,6 +207,10 @@ class RefreshSafetyTest {
             }
             assertThat(statement.executeUpdate()).isEqualTo(1);
         }
+    }
+
+    private Duration untilDue() {
+        return ConnectionFixtures.TOKEN_LIFETIME.minus(config.refresh().leadTime());
     }
 
     private Connection grant(String refreshToken) {

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -25,6 +24,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 
+import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.ConnectionStatus;
 import dev.integrationhub.connection.GrantTokens;
@@ -32,13 +32,15 @@ import dev.integrationhub.error.ProblemException;
 import dev.integrationhub.testsupport.ConnectionFixtures;
 import dev.integrationhub.testsupport.FakeOAuth;
 import dev.integrationhub.testsupport.FakeProviders;
+import dev.integrationhub.testsupport.TestClock;
 import dev.integrationhub.testsupport.Webhooks;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** Scheduled and on-demand refresh against a provider that can be slow, fail, rotate tokens and count calls. */
+/**
+ * Scheduled and on-demand refresh against a provider that can be slow, fail, rotate tokens and count calls. Grants
+ * fall due, and leases and backoffs run out, by moving the {@link TestClock}.
+ */
 @QuarkusTest
-@QuarkusTestResource(FakeProviders.class)
 class RefreshTest {
 
     private static final List<String> SCOPES = List.of("openid", "email", GMAIL_SEND, GMAIL_READONLY);
@@ -61,6 +63,12 @@ class RefreshTest {
     @Inject
     AccessTokens accessTokens;
 
+    @Inject
+    TestClock clock;
+
+    @Inject
+    HubConfig config;
+
     FakeOAuth google;
 
     @BeforeEach
@@ -69,18 +77,12 @@ class RefreshTest {
     }
 
     @Test
-    void grantsDueBeforeTheNextRunAreRefreshedAndOthersLeftAlone() {
+    void aDueGrantIsRefreshed() {
         String dueRefresh = secret("1//due");
-        String laterRefresh = secret("1//later");
         Connection due = grant(dueRefresh);
-        Connection later = grant(laterRefresh);
-        String soonRefresh = secret("1//soon");
-        Connection soon = grant(soonRefresh);
-        fixtures.expireIn(due.id, 120);
-        fixtures.refreshDueIn(soon.id, 10);
         String newAccess = secret("ya29.new");
         google.refreshes(dueRefresh, newAccess, null, SCOPES);
-        google.refreshes(soonRefresh, secret("ya29.soon"), null, SCOPES);
+        clock.advance(untilDue().plusSeconds(1));
 
         scheduler.runOnce();
 
@@ -88,11 +90,32 @@ class RefreshTest {
         assertThat(tokens.accessToken(refreshed)).contains(newAccess);
         assertThat(tokens.refreshToken(refreshed)).as("no refresh token in the answer keeps the stored one")
                 .contains(dueRefresh);
-        assertThat(refreshed.tokenExpiresAt).isAfter(Instant.now().plus(Duration.ofMinutes(50)));
+        assertThat(refreshed.tokenExpiresAt).isAfter(clock.instant().plus(Duration.ofMinutes(50)));
         assertThat(refreshed.refreshDueAt).isEqualTo(refreshed.tokenExpiresAt.minus(Duration.ofMinutes(5)));
         assertThat(refreshed.lastRefreshedAt).isNotNull();
         assertThat(google.refreshCallsWith(dueRefresh)).isEqualTo(1);
+    }
+
+    @Test
+    void aGrantFallingDueBeforeTheNextRunIsRefreshedNow() {
+        String soonRefresh = secret("1//soon");
+        grant(soonRefresh);
+        google.refreshes(soonRefresh, secret("ya29.soon"), null, SCOPES);
+        clock.advance(untilDue().minusSeconds(10));
+
+        scheduler.runOnce();
+
         assertThat(google.refreshCallsWith(soonRefresh)).as("due before the next run: taken now").isEqualTo(1);
+    }
+
+    @Test
+    void aGrantFallingDueAfterTheNextRunIsLeftAlone() {
+        String laterRefresh = secret("1//later");
+        Connection later = grant(laterRefresh);
+        clock.advance(untilDue().minus(config.refresh().interval()).minusSeconds(30));
+
+        scheduler.runOnce();
+
         assertThat(google.refreshCallsWith(laterRefresh)).isZero();
         assertThat(fixtures.find(later.id).version).isEqualTo(later.version);
     }
@@ -103,11 +126,12 @@ class RefreshTest {
         for (int i = 0; i < 40; i++) {
             String refresh = secret("1//many");
             refreshTokens.add(refresh);
-            fixtures.expireIn(grant(refresh).id, 120);
+            grant(refresh);
             google.answersRefresh(refresh,
                     WireMock.okJson(FakeOAuth.tokenResponse(secret("ya29.m"), null, SCOPES)).withFixedDelay(50));
         }
 
+        clock.advance(untilDue().plusSeconds(1));
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Integer>> runs = new ArrayList<>();
         try (ExecutorService replicas = Executors.newFixedThreadPool(2)) {
@@ -129,15 +153,15 @@ class RefreshTest {
     void aGrantClaimedByACrashedReplicaIsRefreshedOnceItsLeaseExpires() {
         String refresh = secret("1//crash");
         Connection connection = grant(refresh);
-        fixtures.expireIn(connection.id, 120);
         google.refreshes(refresh, secret("ya29.after-crash"), null, SCOPES);
+        clock.advance(untilDue().plusSeconds(1));
 
         assertThat(refresher.claimForUse(connection.id, Duration.ofHours(2)))
                 .as("a replica claims the grant, then dies").isInstanceOf(GrantRefresher.Claimed.class);
         scheduler.runOnce();
         assertThat(google.refreshCallsWith(refresh)).as("leased to the dead replica").isZero();
 
-        fixtures.expireIn(connection.id, 120);
+        clock.advance(config.refresh().lease().plusSeconds(1));
         scheduler.runOnce();
         assertThat(google.refreshCallsWith(refresh)).isEqualTo(1);
         assertThat(fixtures.find(connection.id).refreshLeaseUntil).isNull();
@@ -149,7 +173,7 @@ class RefreshTest {
         String second = secret("1//rotated");
         String newAccess = secret("ya29.rotated");
         Connection connection = grant(first);
-        fixtures.expireIn(connection.id, 10);
+        clock.advance(ConnectionFixtures.TOKEN_LIFETIME.minusSeconds(10));
         String scenario = "rotation-" + connection.id;
         providerServer.stubFor(WireMock.post(WireMock.urlEqualTo("/google/token"))
                 .withRequestBody(
@@ -185,34 +209,112 @@ class RefreshTest {
                 .contains(second);
 
         google.refreshes(second, secret("ya29.third"), null, SCOPES);
-        fixtures.expireIn(connection.id, 10);
+        clock.advance(ConnectionFixtures.TOKEN_LIFETIME.minusSeconds(10));
         assertThat(accessTokens.forConnection(connection.id).token()).startsWith("ya29.third");
         assertThat(fixtures.find(connection.id).status).isEqualTo(ConnectionStatus.ACTIVE);
     }
 
     @Test
-    void invalidGrantNeedsReauthAtOnceWithOneWebhookAndNoMoreCalls() {
-        String refresh = secret("1//revoked-by-user");
-        Connection connection = grant(refresh);
-        fixtures.expireIn(connection.id, 120);
-        google.answersRefresh(refresh, WireMock.aResponse().withStatus(400).withHeader("Content-Type", "application/json")
-                .withBody("{\"error\":\"invalid_grant\",\"error_description\":\"Token has been expired or revoked.\"}"));
-
-        scheduler.runOnce();
-        scheduler.runOnce();
+    void invalidGrantMakesTheGrantNeedReauthAtOnce() {
+        Connection connection = refreshRejectedWithInvalidGrant(secret("1//revoked-by-user"));
 
         Connection after = fixtures.find(connection.id);
         assertThat(after.status).isEqualTo(ConnectionStatus.NEEDS_REAUTH);
         assertThat(after.refreshDueAt).isNull();
-        assertThat(google.refreshCallsWith(refresh)).isEqualTo(1);
-        assertThatThrownBy(() -> accessTokens.forConnection(connection.id)).isInstanceOf(ProblemException.class)
-                .satisfies(e -> assertThat(((ProblemException) e).problem().code()).isEqualTo("reauth_required"));
-        Webhooks.awaitEvents(providerServer, connection.id, List.of("connection.needs_reauth"));
     }
 
     @Test
-    void transientFailuresDegradeTheGrantAndASuccessRecoversIt() {
+    void aGrantThatNeedsReauthIsNotRefreshedAgain() {
+        String refresh = secret("1//revoked-by-user");
+        refreshRejectedWithInvalidGrant(refresh);
+
+        scheduler.runOnce();
+
+        assertThat(google.refreshCallsWith(refresh)).isEqualTo(1);
+    }
+
+    @Test
+    void aGrantThatNeedsReauthHandsOutNoAccessToken() {
+        Connection connection = refreshRejectedWithInvalidGrant(secret("1//revoked-by-user"));
+
+        assertThatThrownBy(() -> accessTokens.forConnection(connection.id)).isInstanceOf(ProblemException.class)
+                .satisfies(e -> assertThat(((ProblemException) e).problem().code()).isEqualTo("reauth_required"));
+    }
+
+    @Test
+    void invalidGrantSendsOneNeedsReauthWebhook() {
+        Connection connection = refreshRejectedWithInvalidGrant(secret("1//revoked-by-user"));
+
+        scheduler.runOnce();
+
+        Webhooks.awaitEvents(providerServer, connection.id, List.of("connection.needs_reauth"));
+    }
+
+    /** A due grant whose refresh the provider has just answered with {@code invalid_grant}. */
+    private Connection refreshRejectedWithInvalidGrant(String refresh) {
+        Connection connection = grant(refresh);
+        google.answersRefresh(refresh, WireMock.aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":\"invalid_grant\",\"error_description\":\"Token has been expired or revoked.\"}"));
+        clock.advance(untilDue().plusSeconds(1));
+        scheduler.runOnce();
+        return connection;
+    }
+
+    @Test
+    void aTransientFailureKeepsTheGrantActive() {
+        Connection connection = flakyGrant(secret("1//flaky"));
+
+        clock.advance(untilDue().plusSeconds(1));
+        scheduler.runOnce();
+
+        assertThat(fixtures.find(connection.id).status).isEqualTo(ConnectionStatus.ACTIVE);
+    }
+
+    @Test
+    void aTransientFailureBacksOff() {
+        Connection connection = flakyGrant(secret("1//flaky"));
+
+        clock.advance(untilDue().plusSeconds(1));
+        scheduler.runOnce();
+
+        assertThat(fixtures.find(connection.id).refreshDueAt).as("backed off")
+                .isAfter(clock.instant().minusSeconds(1))
+                .as("backed off, not leased").isBefore(clock.instant().plus(config.refresh().lease()));
+    }
+
+    @Test
+    void repeatedTransientFailuresDegradeTheGrant() {
+        Connection connection = flakyGrant(secret("1//flaky"));
+
+        clock.advance(untilDue().plusSeconds(1));
+        scheduler.runOnce();
+        clock.advance(config.refresh().maxBackoff().plusSeconds(1));
+        scheduler.runOnce();
+
+        assertThat(fixtures.find(connection.id).status).isEqualTo(ConnectionStatus.DEGRADED);
+    }
+
+    @Test
+    void aSuccessRecoversADegradedGrant() {
         String refresh = secret("1//flaky");
+        Connection connection = flakyGrant(refresh);
+
+        clock.advance(untilDue().plusSeconds(1));
+        scheduler.runOnce();
+        clock.advance(config.refresh().maxBackoff().plusSeconds(1));
+        scheduler.runOnce();
+        clock.advance(config.refresh().maxBackoff().plusSeconds(1));
+        scheduler.runOnce();
+
+        Connection recovered = fixtures.find(connection.id);
+        assertThat(recovered.status).isEqualTo(ConnectionStatus.ACTIVE);
+        assertThat(recovered.refreshFailures).isZero();
+        assertThat(google.refreshCallsWith(refresh)).isEqualTo(3);
+        Webhooks.awaitEvents(providerServer, connection.id, List.of("connection.recovered"));
+    }
+
+    /** A grant whose provider answers its refreshes with 500, then 503, then a new token. */
+    private Connection flakyGrant(String refresh) {
         Connection connection = grant(refresh);
         String scenario = "flaky-" + connection.id;
         String encoded = java.net.URLEncoder.encode(refresh, java.nio.charset.StandardCharsets.UTF_8);
@@ -225,39 +327,28 @@ class RefreshTest {
         providerServer.stubFor(WireMock.post(WireMock.urlEqualTo("/google/token")).withRequestBody(WireMock.containing(encoded))
                 .inScenario(scenario).whenScenarioStateIs("up")
                 .willReturn(WireMock.okJson(FakeOAuth.tokenResponse(secret("ya29.back"), null, SCOPES))));
-
-        fixtures.expireIn(connection.id, 120);
-        scheduler.runOnce();
-        assertThat(fixtures.find(connection.id).status).isEqualTo(ConnectionStatus.ACTIVE);
-        assertThat(fixtures.find(connection.id).refreshDueAt).as("backed off").isAfter(Instant.now().minusSeconds(1));
-
-        fixtures.expireIn(connection.id, 120);
-        scheduler.runOnce();
-        assertThat(fixtures.find(connection.id).status).isEqualTo(ConnectionStatus.DEGRADED);
-
-        fixtures.expireIn(connection.id, 120);
-        scheduler.runOnce();
-        Connection recovered = fixtures.find(connection.id);
-        assertThat(recovered.status).isEqualTo(ConnectionStatus.ACTIVE);
-        assertThat(recovered.refreshFailures).isZero();
-        assertThat(google.refreshCallsWith(refresh)).isEqualTo(3);
-        Webhooks.awaitEvents(providerServer, connection.id, List.of("connection.recovered"));
+        return connection;
     }
 
     @Test
     void retryAfterOfA429IsHonoured() {
         String refresh = secret("1//throttled");
         Connection connection = grant(refresh);
-        fixtures.expireIn(connection.id, 120);
         google.answersRefresh(refresh, WireMock.aResponse().withStatus(429).withHeader("Retry-After", "120"));
+        clock.advance(untilDue().plusSeconds(1));
 
         scheduler.runOnce();
 
         Connection after = fixtures.find(connection.id);
-        assertThat(after.refreshDueAt).isAfter(Instant.now().plus(Duration.ofSeconds(115)));
+        assertThat(after.refreshDueAt).isAfter(clock.instant().plus(Duration.ofSeconds(115)));
         assertThat(after.lastRefreshError).contains("429");
         scheduler.runOnce();
         assertThat(google.refreshCallsWith(refresh)).isEqualTo(1);
+    }
+
+    /** How long after its creation a fixture's grant falls due for refresh. */
+    private Duration untilDue() {
+        return ConnectionFixtures.TOKEN_LIFETIME.minus(config.refresh().leadTime());
     }
 
     private Connection grant(String refreshToken) {

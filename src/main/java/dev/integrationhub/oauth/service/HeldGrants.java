@@ -113,7 +113,6 @@ public class HeldGrants {
      * revocations go out with the outbox's next run. Runs
      * every minute on every replica; a replica skips flows another one is releasing.
      */
-    @Scheduled(every = "1m", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public int revokeUnconfirmed() {
         int total = 0;
         int released;
@@ -129,6 +128,11 @@ public class HeldGrants {
             LOG.infof("Revoked %d held grants never confirmed", total);
         }
         return total;
+    }
+
+    @Scheduled(every = "1m", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void onSchedule() {
+        revokeUnconfirmed();
     }
 
     private Optional<UUID> revoke(OAuthFlow flow, Optional<ProviderAccount> account, Grant grant) {

@@ -24,7 +24,6 @@ import dev.integrationhub.testsupport.Browser;
 import dev.integrationhub.testsupport.ConnectionFixtures;
 import dev.integrationhub.testsupport.FakeOAuth;
 import dev.integrationhub.testsupport.FakeProviders;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
@@ -34,7 +33,6 @@ import io.restassured.response.Response;
  * its result is unescaped JSON the script can read.
  */
 @QuarkusTest
-@QuarkusTestResource(FakeProviders.class)
 class PopupPageTest {
 
     private static final Pattern INLINE_SCRIPT = Pattern.compile("<script>(.*?)</script>", Pattern.DOTALL);
@@ -58,7 +56,7 @@ class PopupPageTest {
     }
 
     @Test
-    void theResultIsRawJsonNamingTheWebAppsOriginAndTheConnection() throws Exception {
+    void theResultIsRawJsonNamingTheWebAppsOriginAndTheConfirmation() throws Exception {
         ExtractableResponse<Response> page = connectInPopup();
 
         Matcher result = RESULT.matcher(page.body().asString());
@@ -67,7 +65,8 @@ class PopupPageTest {
         assertThat(json.path("origin").asText()).isEqualTo("http://localhost:5173");
         assertThat(json.path("message").path("type").asText()).isEqualTo("google_drive");
         assertThat(json.path("message").path("status").asText()).isEqualTo("success");
-        assertThat(UUID.fromString(json.path("message").path("connection_id").asText())).isNotNull();
+        assertThat(json.path("message").path("confirmation").asText()).matches("[A-Za-z0-9_-]{43}");
+        assertThat(json.path("message").has("connection_id")).as("no connection before confirmation").isFalse();
     }
 
     @Test

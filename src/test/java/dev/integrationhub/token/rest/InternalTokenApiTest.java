@@ -18,15 +18,16 @@ import org.junit.jupiter.api.Test;
 import dev.integrationhub.audit.AuditEntry;
 import dev.integrationhub.connection.Connection;
 import dev.integrationhub.testsupport.ConnectionFixtures;
-import dev.integrationhub.testsupport.FakeProviders;
 import dev.integrationhub.testsupport.Tokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
 
+/**
+ * The internal token API: a platform service with the token-reader role gets a usable access token (never the
+ * refresh token), and the hand-out is audited; anyone else, and any unusable connection, gets a problem.
+ */
 @QuarkusTest
-@QuarkusTestResource(FakeProviders.class)
 class InternalTokenApiTest {
 
     private static final String ROLE = "integration-hub-token-reader";
@@ -38,7 +39,7 @@ class InternalTokenApiTest {
     EntityManager entityManager;
 
     @Test
-    void aServiceWithTheRoleGetsAValidAccessTokenAndTheHandOutIsAudited() {
+    void aServiceWithTheRoleGetsAValidAccessTokenButNeverTheRefreshToken() {
         String access = secret("ya29.internal");
         String refresh = secret("1//internal");
         Connection connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "alice@example.com", access,
@@ -53,6 +54,15 @@ class InternalTokenApiTest {
                 .body("$", not(hasKey("refresh_token")))
                 .extract().asString();
         assertThat(body).doesNotContain(refresh);
+    }
+
+    @Test
+    void aHandedOutTokenIsAuditedWithTheCallingService() {
+        Connection connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "alice@example.com",
+                secret("ya29.internal"), secret("1//internal"));
+
+        given().auth().oauth2(service("workflow-engine", ROLE))
+                .when().post("/api/internal/connections/{id}/access-token", connection.id).then().statusCode(200);
 
         List<AuditEntry> trail = QuarkusTransaction.requiringNew().call(() -> entityManager
                 .createQuery("from AuditEntry where connectionId = ?1 and action = ?2", AuditEntry.class)
@@ -68,6 +78,37 @@ class InternalTokenApiTest {
         given().auth().oauth2(Tokens.forUser(connection.userId))
                 .when().post("/api/internal/connections/{id}/access-token", connection.id)
                 .then().statusCode(403).contentType("application/problem+json").body("code", equalTo("forbidden"));
+    }
+
+    @Test
+    void aHandedOutTokenMayNotBeCached() {
+        Connection connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "alice@example.com",
+                secret("ya29.internal"), secret("1//internal"));
+
+        given().auth().oauth2(service("workflow-engine", ROLE))
+                .when().post("/api/internal/connections/{id}/access-token", connection.id)
+                .then().statusCode(200).header("Cache-Control", "no-store");
+    }
+
+    @Test
+    void aRefusedCallIsAudited() {
+        Connection connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "a@example.com",
+                secret("ya29.x"), secret("1//x"));
+
+        given().auth().oauth2(Tokens.forUser(connection.userId))
+                .when().post("/api/internal/connections/{id}/access-token", connection.id).then().statusCode(403);
+
+        List<AuditEntry> trail = QuarkusTransaction.requiringNew().call(() -> entityManager
+                .createQuery("from AuditEntry where connectionId = ?1 and action = ?2", AuditEntry.class)
+                .setParameter(1, connection.id).setParameter(2, "token.refused").getResultList());
+        assertThat(trail).singleElement().satisfies(entry -> assertThat(entry.actor).isEqualTo(connection.userId));
+    }
+
+    @Test
+    void aCallerWithoutABearerTokenIsUnauthorized() {
+        Connection connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "a@example.com",
+                secret("ya29.x"), secret("1//x"));
+
         given().when().post("/api/internal/connections/{id}/access-token", connection.id).then().statusCode(401);
     }
 
@@ -83,10 +124,14 @@ class InternalTokenApiTest {
     }
 
     @Test
-    void anUnknownOrMalformedConnectionIsNotFoundOrABadRequest() {
+    void anUnknownConnectionIsNotFound() {
         given().auth().oauth2(service("workflow-engine", ROLE))
                 .when().post("/api/internal/connections/{id}/access-token", java.util.UUID.randomUUID())
                 .then().statusCode(404);
+    }
+
+    @Test
+    void aMalformedConnectionIdIsABadRequest() {
         given().auth().oauth2(service("workflow-engine", ROLE))
                 .when().post("/api/internal/connections/{id}/access-token", "nope")
                 .then().statusCode(400).body("code", equalTo("invalid_connection_id"));
