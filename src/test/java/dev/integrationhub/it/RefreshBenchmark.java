@@ -38,6 +38,7 @@ public final class RefreshBenchmark {
 
     private static final String DUE_SCAN = "SELECT * FROM integration_tokens WHERE status IN ('active', 'degraded')"
             + " AND refresh_due_at <= now() + interval '30 seconds' AND (refresh_failures = 0 OR refresh_due_at <= now())"
+            + " AND (refresh_lease_until IS NULL OR refresh_lease_until <= now())"
             + " ORDER BY refresh_due_at LIMIT 200 FOR UPDATE SKIP LOCKED";
 
     private final Duration latency;
