@@ -162,9 +162,18 @@ public interface HubConfig {
 
     interface ProviderCalls {
 
-        /** The longest a single call to a provider may take before it counts as failed. */
+        /**
+         * The longest a single call to a provider may take before it counts as failed: the whole call, answer body
+         * included, so a server that trickles its answer cannot hold a call (or a refresh slot) longer.
+         */
         @WithDefault("10s")
         Duration timeout();
+
+        /** The largest answer body read from a provider; a longer one fails the call without being read further. */
+        @WithDefault("65536")
+        @Min(1024)
+        @Max(16777216)
+        int maxAnswerBytes();
     }
 
     interface Outbox {
@@ -186,6 +195,10 @@ public interface HubConfig {
         /** The longest backoff between two attempts. */
         @WithDefault("1h")
         Duration maxBackoff();
+
+        /** How long finished items (delivered or given up) are kept for inspection before the purge deletes them. */
+        @WithDefault("7d")
+        Duration retention();
     }
 
     interface Refresh {

@@ -35,16 +35,43 @@ public final class Keysets {
         }
     }
 
-    /** The keyset with a fresh AES-256-GCM key added as the new primary; the old keys still decrypt. */
+    /**
+     * The keyset with a fresh AES-256-GCM key added as the new primary; the old keys still decrypt. For a single
+     * replica; with several, {@link #add} then {@link #promote}, so every replica can read the new key before any
+     * writes with it.
+     */
     public static KeysetHandle rotate(KeysetHandle keyset) {
+        return promote(add(keyset));
+    }
+
+    /** Phase one of a rotation: the keyset with a fresh AES-256-GCM key that decrypts but does not encrypt yet. */
+    public static KeysetHandle add(KeysetHandle keyset) {
         try {
-            KeysetHandle.Builder.Entry entry = KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
-                    .withRandomId();
-            KeysetHandle.Builder builder = KeysetHandle.newBuilder(keyset).addEntry(entry);
-            entry.makePrimary();
-            return builder.build();
+            return KeysetHandle.newBuilder(keyset)
+                    .addEntry(KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM).withRandomId())
+                    .build();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Cannot add a key to the keyset", e);
+        }
+    }
+
+    /**
+     * Phase two of a rotation, once every replica runs with the added key: the newest key becomes the primary.
+     *
+     * @throws InvalidKeysetException if the newest key is already the primary
+     */
+    public static KeysetHandle promote(KeysetHandle keyset) {
+        int newest = keyset.size() - 1;
+        if (keyset.getAt(newest).isPrimary()) {
+            throw new InvalidKeysetException("its newest key " + (keyset.getAt(newest).getId() & 0xFFFFFFFFL)
+                    + " is already the primary; add a key first");
+        }
+        try {
+            KeysetHandle.Builder builder = KeysetHandle.newBuilder(keyset);
+            builder.getAt(newest).makePrimary();
+            return builder.build();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot promote a key of the keyset", e);
         }
     }
 

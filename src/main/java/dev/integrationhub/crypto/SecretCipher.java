@@ -3,6 +3,9 @@ package dev.integrationhub.crypto;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Collections;
+import java.util.Set;
+import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,6 +37,7 @@ public class SecretCipher {
 
     private final Aead aead;
     private final int primaryKeyId;
+    private final Set<Long> keyIds;
 
     @Inject
     SecretCipher(HubConfig config) {
@@ -48,6 +52,11 @@ public class SecretCipher {
             throw new IllegalStateException("The keyset cannot make an AEAD", e);
         }
         this.primaryKeyId = keyset.getPrimary().getId();
+        Set<Long> ids = new TreeSet<>();
+        for (int i = 0; i < keyset.size(); i++) {
+            ids.add(keyset.getAt(i).getId() & 0xFFFFFFFFL);
+        }
+        this.keyIds = Collections.unmodifiableSet(ids);
     }
 
     private static KeysetHandle load(HubConfig config, LaunchMode mode) {
@@ -70,6 +79,11 @@ public class SecretCipher {
     /** The id of the key that encrypts; Tink writes it into the first bytes of each ciphertext. */
     public int primaryKeyId() {
         return primaryKeyId;
+    }
+
+    /** The ids of every key of the keyset (as unsigned numbers, like {@link #keyId}). Not secret. */
+    public Set<Long> keyIds() {
+        return keyIds;
     }
 
     /**

@@ -110,6 +110,19 @@ public class Outbox {
                 .executeUpdate();
     }
 
+    /**
+     * Deletes up to {@code limit} items that finished before {@code before}, in a transaction of its own so that a
+     * large purge never holds many locks at once.
+     *
+     * @return how many were deleted
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    int purgeDone(Instant before, int limit) {
+        return entityManager.createNativeQuery("DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
+                + " WHERE done_at < :before LIMIT :limit)").setParameter("before", before).setParameter("limit", limit)
+                .executeUpdate();
+    }
+
     private static AssociatedData secretData(UUID itemId) {
         return new AssociatedData(SECRET_KIND, itemId);
     }

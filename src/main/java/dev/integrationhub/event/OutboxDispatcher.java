@@ -1,5 +1,6 @@
 package dev.integrationhub.event;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
@@ -28,12 +29,14 @@ public class OutboxDispatcher {
 
     private static final Logger LOG = Logger.getLogger(OutboxDispatcher.class);
     private static final int BATCH = 20;
+    private static final int PURGE_BATCH = 1000;
 
     private final InstantSource clock;
     private final Outbox outbox;
     private final Map<String, OutboxHandler> handlers;
     private final Backoff backoff;
     private final int maxAttempts;
+    private final Duration retention;
 
     OutboxDispatcher(Outbox outbox, Instance<OutboxHandler> handlers, HubConfig config, InstantSource clock) {
         this.clock = clock;
@@ -41,11 +44,33 @@ public class OutboxDispatcher {
         this.handlers = handlers.stream().collect(Collectors.toMap(OutboxHandler::kind, Function.identity()));
         this.backoff = new Backoff(config.outbox().initialBackoff(), config.outbox().maxBackoff());
         this.maxAttempts = config.outbox().maxAttempts();
+        this.retention = config.outbox().retention();
     }
 
     /** Makes the first attempt of an item just written, if no other replica has claimed it. */
     public void deliverNow(UUID itemId) {
         outbox.claim(Optional.of(itemId), 1).forEach(this::attempt);
+    }
+
+    /**
+     * Deletes items finished longer than {@code hub.outbox.retention} ago, in batches.
+     *
+     * @return how many were deleted
+     */
+    public int purgeDone() {
+        Instant before = clock.instant().minus(retention);
+        int total = 0;
+        int deleted;
+        do {
+            deleted = outbox.purgeDone(before, PURGE_BATCH);
+            total += deleted;
+        } while (deleted == PURGE_BATCH);
+        return total;
+    }
+
+    @Scheduled(every = "1h", delayed = "2m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void purgeOnSchedule() {
+        purgeDone();
     }
 
     @Scheduled(every = "${hub.outbox.interval}", delayed = "${hub.outbox.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

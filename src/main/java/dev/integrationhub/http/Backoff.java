@@ -8,7 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The hub's one retry delay: exponential backoff with full jitter (a random delay between zero and
  * {@code initial × 2^(attempt-1)}, capped), never shorter than what the other side asked for with
- * {@code Retry-After}.
+ * {@code Retry-After}, and never longer than {@code max}: a {@code Retry-After} of days from a misbehaving or
+ * hostile server would otherwise park a grant or a revocation for that long.
  */
 public record Backoff(Duration initial, Duration max) {
 
@@ -27,6 +28,7 @@ public record Backoff(Duration initial, Duration max) {
         long ceiling = initial.toMillis() << Math.min(Math.max(failedAttempts - 1, 0), 30);
         long capped = Math.max(1, Math.min(ceiling, max.toMillis()));
         Duration delay = Duration.ofMillis(ThreadLocalRandom.current().nextLong(capped + 1));
-        return retryAfter.filter(asked -> asked.compareTo(delay) > 0).orElse(delay);
+        return retryAfter.filter(asked -> asked.compareTo(delay) > 0).map(asked -> asked.compareTo(max) > 0 ? max : asked)
+                .orElse(delay);
     }
 }

@@ -14,6 +14,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -21,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.http.Backoff;
+import dev.integrationhub.http.BoundedBody;
 import dev.integrationhub.http.UrlEncoding;
 
 /**
@@ -34,6 +39,7 @@ public class ProviderClient {
     private final InstantSource clock;
     private final HttpClient http;
     private final Duration timeout;
+    private final int maxAnswerBytes;
     private final ObjectMapper json;
 
     ProviderClient(HttpClient http, ObjectMapper json, HubConfig config, InstantSource clock) {
@@ -41,6 +47,7 @@ public class ProviderClient {
         this.json = json;
         this.http = http;
         this.timeout = config.providerCalls().timeout();
+        this.maxAnswerBytes = config.providerCalls().maxAnswerBytes();
     }
 
     /**
@@ -109,14 +116,21 @@ public class ProviderClient {
 
     private HttpResponse<String> send(ProviderSettings provider, String endpoint, HttpRequest request) {
         HttpResponse<String> response;
+        CompletableFuture<HttpResponse<String>> call = http.sendAsync(request, BoundedBody.ofString(maxAnswerBytes));
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
+            response = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
             throw new ProviderCallException(ProviderCallException.Failure.TIMEOUT, provider.name(), endpoint, 0, null,
                     null);
-        } catch (IOException e) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof HttpTimeoutException) {
+                throw new ProviderCallException(ProviderCallException.Failure.TIMEOUT, provider.name(), endpoint, 0,
+                        null, null);
+            }
             throw unreachable(provider, endpoint, 0);
         } catch (InterruptedException e) {
+            call.cancel(true);
             Thread.currentThread().interrupt();
             throw unreachable(provider, endpoint, 0);
         }

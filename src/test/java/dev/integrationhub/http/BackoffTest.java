@@ -41,7 +41,16 @@ class BackoffTest {
     @ValueSource(ints = { 1, 3, 10 })
     void aRetryAfterLongerThanTheDrawWins(int failedAttempts) {
         for (int i = 0; i < DRAWS; i++) {
-            assertThat(BACKOFF.next(failedAttempts, Optional.of(Duration.ofSeconds(5)))).isEqualTo(Duration.ofSeconds(5));
+            assertThat(BACKOFF.next(failedAttempts, Optional.of(Duration.ofMillis(1000))))
+                    .isEqualTo(Duration.ofMillis(1000));
+        }
+    }
+
+    @ParameterizedTest(name = "after {0} failures")
+    @ValueSource(ints = { 1, 3, 10 })
+    void aRetryAfterBeyondTheMaximumIsCappedAtTheMaximum(int failedAttempts) {
+        for (int i = 0; i < DRAWS; i++) {
+            assertThat(BACKOFF.next(failedAttempts, Optional.of(Duration.ofDays(3)))).isEqualTo(Duration.ofMillis(1000));
         }
     }
 

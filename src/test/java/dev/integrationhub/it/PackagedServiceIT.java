@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,8 +24,10 @@ import org.junit.jupiter.api.TestInstance;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.google.crypto.tink.KeysetHandle;
 
 import dev.integrationhub.crypto.Keysets;
+import dev.integrationhub.crypto.SecretCipher;
 import dev.integrationhub.testsupport.Tokens;
 import io.smallrye.jwt.build.Jwt;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -200,6 +203,30 @@ class PackagedServiceIT {
     }
 
     /** Everything a production start needs, as environment variables. */
+    @Test
+    void refusesToStartWhenTheKeysetLacksAKeyOfStoredSecretsNamingItsId() throws Exception {
+        try (java.sql.Connection db = postgres.getPostgresDatabase().getConnection()) {
+            db.createStatement().execute("CREATE DATABASE key_check");
+        }
+        Map<String, String> environment = complete();
+        environment.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.getJdbcUrl("postgres", "key_check"));
+        try (PackagedService first = PackagedService.start(environment)) {
+            first.awaitReady(START);
+        }
+        KeysetHandle retired = Keysets.generate();
+        try (java.sql.Connection db = postgres.getDatabase("postgres", "key_check").getConnection()) {
+            GrantRows.insert(db, new SecretCipher(retired), 1, i -> Instant.now().plusSeconds(3600));
+        }
+        long retiredKeyId = retired.getPrimary().getId() & 0xFFFFFFFFL;
+
+        try (PackagedService service = PackagedService.start(environment)) {
+            assertThat(service.awaitExit(START)).isNotZero();
+            assertThat(service.messages()).anySatisfy(line -> assertThat(line).contains("hub.crypto.keyset lacks the keys",
+                    "[" + retiredKeyId + "]"));
+            assertThat(service.output()).doesNotContain(Keysets.toJson(retired));
+        }
+    }
+
     private static Map<String, String> complete() {
         Map<String, String> environment = new HashMap<>();
         environment.put("HUB_PUBLIC_URL", "https://hub.example.com");

@@ -28,6 +28,7 @@ import dev.integrationhub.error.ProblemException;
 import dev.integrationhub.oauth.OAuthFlow;
 import dev.integrationhub.provider.Grant;
 import dev.integrationhub.provider.ProviderAccount;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -39,6 +40,7 @@ public class FlowStore {
 
     private static final Logger LOG = Logger.getLogger(FlowStore.class);
     static final String VERIFIER_KIND = "oauth_flows.pkce_verifier";
+    private static final int PURGE_BATCH = 1000;
     static final String HELD_GRANT_KIND = "oauth_flows.held_grant";
 
     private final OAuthFlowRepository rows;
@@ -243,13 +245,28 @@ public class FlowStore {
     }
 
     /**
-     * Deletes flows a day after they expired; they can no longer be used, only kept for inspection. A flow still
-     * holding a grant waits for {@link #releaseExpired}, which revokes it.
+     * Deletes flows a day after they expired, in batches of their own transactions; until then they can no longer
+     * be used, only inspected. A flow still holding a grant waits for {@link #releaseExpired}, which revokes it.
+     *
+     * @return how many were deleted
      */
+    public int purgeExpired() {
+        Instant before = clock.instant().minus(Duration.ofDays(1));
+        int total = 0;
+        int deleted;
+        do {
+            deleted = QuarkusTransaction.requiringNew().call(() -> rows.getEntityManager().createNativeQuery(
+                    "DELETE FROM oauth_flows WHERE id IN (SELECT id FROM oauth_flows WHERE expires_at < :before"
+                            + " AND held_grant_ciphertext IS NULL LIMIT :limit)")
+                    .setParameter("before", before).setParameter("limit", PURGE_BATCH).executeUpdate());
+            total += deleted;
+        } while (deleted == PURGE_BATCH);
+        return total;
+    }
+
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    @Transactional
-    void purgeExpired() {
-        rows.delete("expiresAt < ?1 and heldGrantCiphertext is null", clock.instant().minus(Duration.ofDays(1)));
+    void purgeOnSchedule() {
+        purgeExpired();
     }
 
     /** Takes the held grant out of its flow; one that cannot be read is destroyed and logged (no secret). */

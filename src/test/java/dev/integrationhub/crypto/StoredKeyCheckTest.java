@@ -1,0 +1,68 @@
+package dev.integrationhub.crypto;
+
+import static dev.integrationhub.testsupport.FakeOAuth.secret;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import dev.integrationhub.connection.Connection;
+import dev.integrationhub.connection.GrantTokens;
+import dev.integrationhub.testsupport.ConnectionFixtures;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The start-up check finds stored secrets whose key the keyset lacks, by the key id in each ciphertext. */
+@QuarkusTest
+class StoredKeyCheckTest {
+
+    @Inject
+    StoredKeyCheck check;
+
+    @Inject
+    ConnectionFixtures fixtures;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    SecretCipher cipher;
+
+    @Test
+    void secretsUnderTheServicesKeysAreNotReported() {
+        fixtures.create(ConnectionFixtures.newUser("keys"), "gmail", "k@example.com", secret("ya29.own"),
+                secret("1//own"));
+
+        assertThat(check.missingKeyIds()).doesNotContainAnyElementsOf(cipher.keyIds());
+    }
+
+    @Test
+    void aSecretUnderAKeyTheKeysetLacksIsReportedByItsKeyId() throws SQLException {
+        Connection connection = fixtures.create(ConnectionFixtures.newUser("keys"), "gmail", "k@example.com",
+                secret("ya29.retired"), secret("1//retired"));
+        byte[] foreign = new SecretCipher(Keysets.generate()).encryptString(secret("1//retired-key"),
+                new AssociatedData(GrantTokens.REFRESH_TOKEN, connection.id));
+        try {
+            execute("UPDATE integration_tokens SET refresh_token_ciphertext = ? WHERE id = ?", foreign, connection.id);
+
+            assertThat(check.missingKeyIds()).contains(SecretCipher.keyId(foreign));
+        } finally {
+            execute("DELETE FROM integration_tokens WHERE id = ?", connection.id);
+        }
+    }
+
+    private void execute(String sql, Object... parameters) throws SQLException {
+        try (java.sql.Connection db = dataSource.getConnection(); PreparedStatement statement = db.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            statement.executeUpdate();
+        }
+    }
+
+}
