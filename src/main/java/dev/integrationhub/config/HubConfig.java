@@ -107,6 +107,16 @@ public interface HubConfig {
         /** The RFC 7009 revocation endpoint; without one, disconnect only destroys the local grant. */
         Optional<URI> revocationUri();
 
+        /**
+         * What revoking one token takes down: {@code token} (only that token and its access tokens; the default) or
+         * {@code grant} (every token the account granted this client, as Google does). With {@code grant} the hub
+         * never revokes while another live connection holds the same account, and never the refresh token a
+         * reconnect replaced; with {@code token} it revokes both.
+         */
+        @WithDefault("token")
+        @Pattern(regexp = "token|grant")
+        String revocationScope();
+
         /** The OIDC userinfo endpoint, which names the connected account ({@code sub}, {@code email}). */
         URI userinfoUri();
 
@@ -252,6 +262,13 @@ public interface HubConfig {
 
         /** The HMAC-SHA256 key that signs each delivery (a secret); required with {@code url}. */
         Optional<String> secret();
+
+        /**
+         * During a rotation of {@code secret}: the old key (a secret). Each delivery is then signed with both, so a
+         * receiver still on the old key and one already on the new key both accept it; remove it once every
+         * receiver has the new key.
+         */
+        Optional<String> previousSecret();
     }
 
     interface Internal {
@@ -259,5 +276,11 @@ public interface HubConfig {
         /** The role (token {@code groups}) a platform service needs for {@code POST /api/internal/...}. */
         @WithDefault("integration-hub-token-reader")
         String role();
+
+        /**
+         * The platform services that may call the internal API, by the {@code azp} (or {@code client_id}) claim of
+         * their token; unset: any caller with the role. A refused call is audited.
+         */
+        Optional<List<String>> allowedClients();
     }
 }

@@ -11,7 +11,10 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -40,7 +43,7 @@ public class WebhookSender implements OutboxHandler {
 
     private final InstantSource clock;
     private final Optional<URI> url;
-    private final Optional<String> secret;
+    private final List<String> secrets;
     private final Duration timeout;
     private final HttpClient http;
     private final ObjectMapper json;
@@ -50,17 +53,30 @@ public class WebhookSender implements OutboxHandler {
         this.clock = clock;
         this.json = json;
         this.url = config.webhooks().url();
-        this.secret = config.webhooks().secret();
+        Optional<String> secret = config.webhooks().secret();
         if (url.isPresent() && secret.filter(s -> s.length() >= 16).isEmpty()) {
             throw new IllegalStateException("hub.webhooks.secret (env HUB_WEBHOOKS_SECRET) must be set, at least 16"
                     + " characters, when hub.webhooks.url is set");
         }
+        if (config.webhooks().previousSecret().filter(s -> s.length() < 16).isPresent()) {
+            throw new IllegalStateException("hub.webhooks.previous-secret (env HUB_WEBHOOKS_PREVIOUS_SECRET) must have"
+                    + " at least 16 characters");
+        }
+        this.secrets = Stream.concat(secret.stream(), config.webhooks().previousSecret().stream()).toList();
         this.timeout = config.providerCalls().timeout();
         this.http = http;
         this.metrics = metrics;
     }
 
-    /** The signature of a delivery, as the receiver recomputes it. */
+    /**
+     * The {@code X-Hub-Signature} header: the signature with each configured secret, comma-separated (one outside a
+     * rotation). A receiver accepts the delivery if any of them matches its own.
+     */
+    public static String signatureHeader(List<String> secrets, String timestamp, String body) {
+        return secrets.stream().map(secret -> signature(secret, timestamp, body)).collect(Collectors.joining(","));
+    }
+
+    /** The signature of a delivery with one secret, as the receiver recomputes it. */
     public static String signature(String secret, String timestamp, String body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
@@ -93,7 +109,7 @@ public class WebhookSender implements OutboxHandler {
                 .header("X-Hub-Event", String.valueOf(item.payload.get("type")))
                 .header("X-Hub-Delivery", item.id.toString())
                 .header("X-Hub-Timestamp", timestamp)
-                .header("X-Hub-Signature", signature(secret.orElseThrow(), timestamp, body))
+                .header("X-Hub-Signature", signatureHeader(secrets, timestamp, body))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         String outcome = "failed";
         try {

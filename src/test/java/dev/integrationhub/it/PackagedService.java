@@ -33,6 +33,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  */
 final class PackagedService implements AutoCloseable {
 
+    /** The audience platform tokens carry for the hub, as a packaged service requires one. */
+    static final String AUDIENCE = "integration-hub";
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
 
     private final Process process;
@@ -60,6 +62,7 @@ final class PackagedService implements AutoCloseable {
         environment.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.getJdbcUrl("postgres", "postgres"));
         environment.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
         environment.put("QUARKUS_DATASOURCE_PASSWORD", "unused");
+        environment.put("QUARKUS_OIDC_TOKEN_AUDIENCE", AUDIENCE);
         environment.put("QUARKUS_OIDC_PUBLIC_KEY",
                 Base64.getEncoder().encodeToString(Tokens.newRsaKeyPair().getPublic().getEncoded()));
         return environment;

@@ -97,8 +97,7 @@ class PackagedServiceIT {
             environment.put("HUB_PROVIDERS_GOOGLE_CLIENT_SECRET", CLIENT_SECRET);
             service = PackagedService.start(environment);
             service.awaitReady(START);
-            platformToken = Jwt.issuer(issuer()).subject("carol").expiresIn(Duration.ofMinutes(5)).jws()
-                    .keyId("idp-1").sign(identityProviderKey.getPrivate());
+            platformToken = platformToken(PackagedService.AUDIENCE);
         }
 
         @AfterAll
@@ -118,6 +117,13 @@ class PackagedServiceIT {
             var listed = service.get("/api/integrations", Map.of("Authorization", "Bearer " + platformToken));
             assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
             assertThat(listed.body()).isEqualTo("[]");
+        }
+
+        @Test
+        void refusesATokenIssuedForAnotherService() throws Exception {
+            var listed = service.get("/api/integrations",
+                    Map.of("Authorization", "Bearer " + platformToken("another-service")));
+            assertThat(listed.statusCode()).isEqualTo(401);
         }
 
         @Test
@@ -227,6 +233,22 @@ class PackagedServiceIT {
         }
     }
 
+    @Test
+    void refusesToStartWithoutATokenAudienceNamingIt() throws Exception {
+        Map<String, String> environment = complete();
+        environment.remove("QUARKUS_OIDC_TOKEN_AUDIENCE");
+        try (PackagedService service = PackagedService.start(environment)) {
+            assertThat(service.awaitExit(START)).isNotZero();
+            assertThat(service.messages()).anySatisfy(line -> assertThat(line).contains("quarkus.oidc.token.audience"));
+        }
+    }
+
+    /** A token of the platform's identity provider for carol, issued for {@code audience}. */
+    private static String platformToken(String audience) {
+        return Jwt.issuer(issuer()).subject("carol").audience(audience).expiresIn(Duration.ofMinutes(5)).jws()
+                .keyId("idp-1").sign(identityProviderKey.getPrivate());
+    }
+
     private static Map<String, String> complete() {
         Map<String, String> environment = new HashMap<>();
         environment.put("HUB_PUBLIC_URL", "https://hub.example.com");
@@ -236,6 +258,7 @@ class PackagedServiceIT {
         environment.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
         environment.put("QUARKUS_DATASOURCE_PASSWORD", "unused-with-trust-auth");
         environment.put("QUARKUS_OIDC_AUTH_SERVER_URL", issuer());
+        environment.put("QUARKUS_OIDC_TOKEN_AUDIENCE", PackagedService.AUDIENCE);
         return environment;
     }
 

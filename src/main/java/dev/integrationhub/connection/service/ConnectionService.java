@@ -85,7 +85,11 @@ public class ConnectionService {
         if (account.email() != null) {
             connection.accountEmail = account.email();
         }
+        Optional<String> replaced = replacedRefreshToken(existing, grant);
         boolean created = lifecycle.granted(connection, grant, existing.isEmpty());
+        replaced.flatMap(token -> revoker.queue(connection.id, provider, Optional.of(token), Optional.empty()))
+                .ifPresent(revocation -> LOG.infof("Connection %s: the refresh token its reconnect replaced is queued"
+                        + " for revocation", connection.id));
         audit.record(userId, created ? "connection.connected" : "connection.reconnected", connection.id,
                 Map.of("integration_type", integrationType, "provider", provider, "scopes", connection.grantedScopes));
         return new RecordedGrant(connection, created);
@@ -101,14 +105,30 @@ public class ConnectionService {
         return canKeepFresh(connections.findByAccount(userId, integrationType, provider, accountSubject), grant);
     }
 
+    /**
+     * The refresh token a reconnect replaces, when the provider revokes per token: left alive, it would be a
+     * second, forgotten credential to the account. With per-grant revocation (Google) revoking it would take the
+     * new grant down too, so it is left to the provider.
+     */
+    private Optional<String> replacedRefreshToken(Optional<Connection> existing, Grant grant) {
+        if (existing.isEmpty() || grant.refreshToken() == null || revoker.revokesWholeGrants(existing.get().provider)) {
+            return Optional.empty();
+        }
+        try {
+            return tokens.refreshToken(existing.get()).filter(old -> !old.equals(grant.refreshToken()));
+        } catch (DecryptionFailedException e) {
+            return Optional.empty();
+        }
+    }
+
     private static boolean canKeepFresh(Optional<Connection> existing, Grant grant) {
         return grant.refreshToken() != null || existing.filter(c -> c.refreshTokenCiphertext != null).isPresent();
     }
 
     /**
      * Revokes at the provider a grant that never became (or stays) a connection: a held grant confirmed by the
-     * wrong user or never confirmed, or one a connect flow could not use. Skipped while a live connection of any
-     * user holds the same provider account, whose grant the revocation would take down with it.
+     * wrong user or never confirmed, or one a connect flow could not use. For a provider that revokes whole grants,
+     * skipped while a live connection of any user holds the same provider account, which it would take down.
      *
      * @param ownerId what the revocation belongs to (the flow); its outbox items go out in order
      * @param accountSubject the grant's account, if known
@@ -116,7 +136,8 @@ public class ConnectionService {
      */
     @Transactional
     public Optional<UUID> revokeUnused(UUID ownerId, String provider, Optional<String> accountSubject, Grant grant) {
-        if (accountSubject.filter(subject -> connections.accountInUse(provider, subject)).isPresent()) {
+        if (revoker.revokesWholeGrants(provider)
+                && accountSubject.filter(subject -> connections.accountInUse(provider, subject)).isPresent()) {
             LOG.infof("Unused grant of %s: provider revocation skipped, the account has a live connection", ownerId);
             return Optional.empty();
         }
@@ -159,7 +180,8 @@ public class ConnectionService {
     public Optional<UUID> disconnect(String userId, UUID id) {
         Connection connection = get(userId, id);
         Optional<UUID> revocation = Optional.empty();
-        if (revoker.revokes(connection.provider) && !connections.hasLiveSibling(connection)) {
+        if (revoker.revokes(connection.provider)
+                && !(revoker.revokesWholeGrants(connection.provider) && connections.hasLiveSibling(connection))) {
             revocation = revocationOf(connection);
         }
         lifecycle.revoke(connection);

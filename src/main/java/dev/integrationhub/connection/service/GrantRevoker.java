@@ -32,6 +32,12 @@ public class GrantRevoker implements OutboxHandler {
         this.outbox = outbox;
     }
 
+    /** Whether revoking one token of the provider takes down the account's whole grant ({@code revocation-scope}). */
+    public boolean revokesWholeGrants(String provider) {
+        return integrations.provider(provider).filter(settings -> "grant".equals(settings.config().revocationScope()))
+                .isPresent();
+    }
+
     /** Whether the provider has a revocation endpoint at all. */
     public boolean revokes(String provider) {
         return integrations.provider(provider).flatMap(settings -> settings.config().revocationUri()).isPresent();

@@ -3,6 +3,7 @@ package dev.integrationhub.token.rest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.ws.rs.POST;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import dev.integrationhub.audit.AuditLog;
@@ -45,15 +47,19 @@ public class InternalTokenResource {
     private final AuditLog audit;
     private final SecurityIdentity identity;
     private final CurrentUser caller;
+    private final JsonWebToken token;
     private final String role;
+    private final Optional<List<String>> allowedClients;
 
     InternalTokenResource(AccessTokens accessTokens, AuditLog audit, SecurityIdentity identity, CurrentUser caller,
-            HubConfig config) {
+            JsonWebToken token, HubConfig config) {
         this.accessTokens = accessTokens;
         this.audit = audit;
         this.identity = identity;
         this.caller = caller;
+        this.token = token;
         this.role = config.internal().role();
+        this.allowedClients = config.internal().allowedClients();
     }
 
     @POST
@@ -62,14 +68,27 @@ public class InternalTokenResource {
     public Response handOut(@PathParam("id") String id) {
         UUID connectionId = ConnectionIds.parse(id);
         if (!identity.hasRole(role)) {
-            QuarkusTransaction.requiringNew().run(() -> audit.record(caller.id(), "token.refused", connectionId,
-                    Map.of("reason", "missing_role")));
-            throw new ForbiddenException();
+            throw refused(connectionId, "missing_role");
+        }
+        if (allowedClients.filter(allowed -> !allowed.contains(clientId())).isPresent()) {
+            throw refused(connectionId, "client_not_allowed");
         }
         AccessToken token = accessTokens.forConnection(connectionId);
         QuarkusTransaction.requiringNew().run(() -> audit.record(caller.id(), "token.handed_out", connectionId,
                 Map.of("expires_at", String.valueOf(token.expiresAt()))));
         return Response.ok(new AccessTokenResponse(token.token(), token.expiresAt(), token.scopes(), token.account()))
                 .cacheControl(NO_STORE).build();
+    }
+
+    /** The calling service's OAuth client: the token's {@code azp}, or its {@code client_id}. */
+    private String clientId() {
+        return Optional.ofNullable(token.<Object> getClaim("azp")).or(() -> Optional.ofNullable(token.getClaim("client_id")))
+                .map(String::valueOf).orElse("");
+    }
+
+    private ForbiddenException refused(UUID connectionId, String reason) {
+        QuarkusTransaction.requiringNew().run(() -> audit.record(caller.id(), "token.refused", connectionId,
+                Map.of("reason", reason)));
+        return new ForbiddenException();
     }
 }

@@ -105,6 +105,31 @@ class InternalTokenApiTest {
     }
 
     @Test
+    void aServiceWithTheRoleButOutsideTheAllowedClientsIsForbidden() {
+        Connection connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "a@example.com",
+                secret("ya29.x"), secret("1//x"));
+
+        given().auth().oauth2(service("unlisted-service", ROLE))
+                .when().post("/api/internal/connections/{id}/access-token", connection.id)
+                .then().statusCode(403).contentType("application/problem+json").body("code", equalTo("forbidden"));
+    }
+
+    @Test
+    void aCallFromAClientOutsideTheAllowlistIsAuditedAsRefused() {
+        Connection connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "a@example.com",
+                secret("ya29.x"), secret("1//x"));
+
+        given().auth().oauth2(service("unlisted-service", ROLE))
+                .when().post("/api/internal/connections/{id}/access-token", connection.id).then().statusCode(403);
+
+        List<AuditEntry> trail = QuarkusTransaction.requiringNew().call(() -> entityManager
+                .createQuery("from AuditEntry where connectionId = ?1 and action = ?2", AuditEntry.class)
+                .setParameter(1, connection.id).setParameter(2, "token.refused").getResultList());
+        assertThat(trail).singleElement().satisfies(entry -> assertThat(entry.detail)
+                .containsEntry("reason", "client_not_allowed"));
+    }
+
+    @Test
     void aCallerWithoutABearerTokenIsUnauthorized() {
         Connection connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "a@example.com",
                 secret("ya29.x"), secret("1//x"));
@@ -138,7 +163,8 @@ class InternalTokenApiTest {
     }
 
     private static String service(String clientId, String role) {
-        String token = Jwt.issuer(Tokens.DEV_ISSUER).subject(clientId).groups(role).expiresIn(Duration.ofMinutes(5))
+        String token = Jwt.issuer(Tokens.DEV_ISSUER).subject(clientId).claim("azp", clientId).groups(role)
+                .expiresIn(Duration.ofMinutes(5))
                 .sign(Tokens.readPrivateKey(Tokens.DEV_KEY));
         dev.integrationhub.testsupport.IssuedSecrets.record(token);
         return token;
