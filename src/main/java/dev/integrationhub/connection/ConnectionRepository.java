@@ -32,6 +32,11 @@ public class ConnectionRepository implements PanacheRepositoryBase<Connection, U
     private static final String REFRESHABLE_SQL = ConnectionStatus.REFRESHABLE.stream()
             .map(status -> "'" + status.wireName() + "'").collect(Collectors.joining(", "));
 
+    /** A row holding a token ciphertext whose Tink prefix (version byte and key id) is not {@code :prefix}. */
+    private static final String NOT_UNDER_KEY = "(access_token_ciphertext IS NOT NULL"
+            + " AND substring(access_token_ciphertext from 1 for 5) <> :prefix) OR (refresh_token_ciphertext IS NOT NULL"
+            + " AND substring(refresh_token_ciphertext from 1 for 5) <> :prefix)";
+
     private static final String CLAIM_DUE = "UPDATE integration_tokens t"
             + " SET refresh_lease_until = :leaseEnd, refresh_due_at = :leaseEnd, version = t.version + 1"
             + " WHERE t.id IN (SELECT id FROM integration_tokens WHERE status IN (" + REFRESHABLE_SQL + ")"
@@ -147,6 +152,40 @@ public class ConnectionRepository implements PanacheRepositoryBase<Connection, U
                 + " version = version + 1 WHERE id = :id AND refresh_token_ciphertext = :used")
                 .setParameter("rotated", rotatedCiphertext).setParameter("id", id).setParameter("used", usedCiphertext)
                 .executeUpdate() == 1;
+    }
+
+    /** A row's token ciphertexts, for the re-encryption after a key rotation. */
+    public record StoredTokens(UUID id, byte[] accessTokenCiphertext, byte[] refreshTokenCiphertext) {
+    }
+
+    /**
+     * Locks up to {@code limit} rows, in id order after {@code after}, that hold a token ciphertext not made by the
+     * key with {@code keyPrefix}; rows being refreshed (leased) or locked by someone else are skipped.
+     */
+    public List<StoredTokens> lockNotUnderKey(byte[] keyPrefix, UUID after, Instant now, int limit) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = getEntityManager().createNativeQuery("SELECT id, access_token_ciphertext,"
+                + " refresh_token_ciphertext FROM integration_tokens WHERE id > :after AND (" + NOT_UNDER_KEY + ")"
+                + " AND (refresh_lease_until IS NULL OR refresh_lease_until <= :now)"
+                + " ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED")
+                .setParameter("after", after).setParameter("prefix", keyPrefix).setParameter("now", now)
+                .setParameter("limit", limit).getResultList();
+        return rows.stream().map(row -> new StoredTokens((UUID) row[0], (byte[]) row[1], (byte[]) row[2])).toList();
+    }
+
+    /** How many rows hold a token ciphertext not made by the key with {@code keyPrefix}. */
+    public long countNotUnderKey(byte[] keyPrefix) {
+        return ((Number) getEntityManager().createNativeQuery("SELECT count(*) FROM integration_tokens WHERE "
+                + NOT_UNDER_KEY).setParameter("prefix", keyPrefix).getSingleResult()).longValue();
+    }
+
+    /** Replaces the token ciphertexts of a row this transaction has locked ({@link #lockNotUnderKey}). */
+    public void replaceCiphertexts(StoredTokens tokens) {
+        getEntityManager().createNativeQuery("UPDATE integration_tokens SET access_token_ciphertext = :access,"
+                + " refresh_token_ciphertext = :refresh WHERE id = :id")
+                .setParameter("access", tokens.accessTokenCiphertext()).setParameter("refresh",
+                        tokens.refreshTokenCiphertext())
+                .setParameter("id", tokens.id()).executeUpdate();
     }
 
     private static List<String> textArray(Object value) {

@@ -62,6 +62,21 @@ public class GrantTokens {
                 grant.expiresAt(), List.copyOf(grant.grantedScopes()));
     }
 
+    /**
+     * A row's token ciphertexts made anew with the primary key, after a rotation.
+     *
+     * @throws dev.integrationhub.crypto.DecryptionFailedException if the keyset cannot decrypt one of them
+     */
+    public ConnectionRepository.StoredTokens reseal(ConnectionRepository.StoredTokens stored) {
+        return new ConnectionRepository.StoredTokens(stored.id(),
+                reseal(stored.accessTokenCiphertext(), access(stored.id())),
+                reseal(stored.refreshTokenCiphertext(), refresh(stored.id())));
+    }
+
+    private byte[] reseal(byte[] ciphertext, AssociatedData data) {
+        return ciphertext == null ? null : cipher.encrypt(cipher.decrypt(ciphertext, data), data);
+    }
+
     /** Destroys the stored tokens; the connection can no longer act. */
     public void destroy(Connection connection) {
         connection.accessTokenCiphertext = null;

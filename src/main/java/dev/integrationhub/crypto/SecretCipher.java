@@ -81,6 +81,11 @@ public class SecretCipher {
         return primaryKeyId;
     }
 
+    /** The first five bytes of every ciphertext the primary key makes: Tink's version byte and the key id. */
+    public byte[] primaryPrefix() {
+        return ByteBuffer.allocate(5).put((byte) 1).putInt(primaryKeyId).array();
+    }
+
     /** The ids of every key of the keyset (as unsigned numbers, like {@link #keyId}). Not secret. */
     public Set<Long> keyIds() {
         return keyIds;
