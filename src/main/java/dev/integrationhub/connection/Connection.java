@@ -59,6 +59,10 @@ public class Connection {
     @Column(name = "refresh_token_ciphertext")
     public byte[] refreshTokenCiphertext;
 
+    /** How the token ciphertexts are bound to their owner; see {@link GrantTokens} and migration V6. */
+    @Column(name = "token_binding", nullable = false)
+    public int tokenBinding = GrantTokens.OWNER_BOUND;
+
     @Column(name = "token_expires_at")
     public Instant tokenExpiresAt;
 

@@ -81,12 +81,14 @@ public class ConnectionLifecycle {
      * grant recovers), next refresh scheduled; a grant that lacks a required scope needs reauthorization instead.
      * A superseded result still keeps a rotated refresh token while the row holds the one the refresh used.
      *
+     * @param owner the row, as the claim found it (its binding does not change while it is leased)
      * @param usedRefreshToken the ciphertext of the refresh token the refresh was made with
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public RefreshOutcome recordRefreshed(UUID id, long version, byte[] usedRefreshToken, Grant grant,
-            List<String> missingScopes) {
-        GrantTokens.SealedGrant sealed = tokens.seal(id, grant);
+    public RefreshOutcome recordRefreshed(GrantTokens.TokenOwner owner, long version, byte[] usedRefreshToken,
+            Grant grant, List<String> missingScopes) {
+        UUID id = owner.id();
+        GrantTokens.SealedGrant sealed = tokens.seal(owner, grant);
         if (missingScopes.isEmpty()
                 && connections.storeRefreshed(id, version, sealed, dueAt(grant.expiresAt()), clock.instant())) {
             return RefreshOutcome.REFRESHED;

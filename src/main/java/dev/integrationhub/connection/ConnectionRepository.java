@@ -32,10 +32,13 @@ public class ConnectionRepository implements PanacheRepositoryBase<Connection, U
     private static final String REFRESHABLE_SQL = ConnectionStatus.REFRESHABLE.stream()
             .map(status -> "'" + status.wireName() + "'").collect(Collectors.joining(", "));
 
-    /** A row holding a token ciphertext whose Tink prefix (version byte and key id) is not {@code :prefix}. */
-    private static final String NOT_UNDER_KEY = "(access_token_ciphertext IS NOT NULL"
-            + " AND substring(access_token_ciphertext from 1 for 5) <> :prefix) OR (refresh_token_ciphertext IS NOT NULL"
-            + " AND substring(refresh_token_ciphertext from 1 for 5) <> :prefix)";
+    /**
+     * A row to re-encrypt: bound before V6, or holding a token ciphertext whose Tink prefix (version byte and key id)
+     * is not {@code :prefix}.
+     */
+    private static final String TO_RESEAL = "token_binding < " + GrantTokens.OWNER_BOUND
+            + " OR (access_token_ciphertext IS NOT NULL AND substring(access_token_ciphertext from 1 for 5) <> :prefix)"
+            + " OR (refresh_token_ciphertext IS NOT NULL AND substring(refresh_token_ciphertext from 1 for 5) <> :prefix)";
 
     private static final String CLAIM_DUE = "UPDATE integration_tokens t"
             + " SET refresh_lease_until = :leaseEnd, refresh_due_at = :leaseEnd, version = t.version + 1"
@@ -44,7 +47,7 @@ public class ConnectionRepository implements PanacheRepositoryBase<Connection, U
             + " AND (refresh_lease_until IS NULL OR refresh_lease_until <= :now)"
             + " ORDER BY refresh_due_at LIMIT :limit FOR UPDATE SKIP LOCKED)"
             + " RETURNING t.id, t.version, t.provider, t.integration_type, t.refresh_token_ciphertext,"
-            + " t.granted_scopes";
+            + " t.granted_scopes, t.user_id, t.account_subject, t.token_binding";
 
     private static final String STORE_REFRESHED = "UPDATE integration_tokens SET"
             + " access_token_ciphertext = :access, token_expires_at = :expires, granted_scopes = :scopes,"
@@ -57,7 +60,7 @@ public class ConnectionRepository implements PanacheRepositoryBase<Connection, U
      * @param version the row's version after the claim; a result is recorded only at this version
      * @param refreshTokenCiphertext {@code null} when the row has no refresh token
      */
-    public record DueGrant(UUID id, long version, String provider, String integrationType,
+    public record DueGrant(GrantTokens.TokenOwner owner, long version, String integrationType,
             byte[] refreshTokenCiphertext, List<String> scopes) {
     }
 
@@ -110,7 +113,8 @@ public class ConnectionRepository implements PanacheRepositoryBase<Connection, U
         List<Object[]> rows = getEntityManager().createNativeQuery(CLAIM_DUE).setParameter("leaseEnd", leaseEnd)
                 .setParameter("horizon", horizon).setParameter("now", now).setParameter("limit", limit)
                 .getResultList();
-        return rows.stream().map(row -> new DueGrant((UUID) row[0], ((Number) row[1]).longValue(), (String) row[2],
+        return rows.stream().map(row -> new DueGrant(new GrantTokens.TokenOwner((UUID) row[0], (String) row[6],
+                (String) row[2], (String) row[7], ((Number) row[8]).intValue()), ((Number) row[1]).longValue(),
                 (String) row[3], (byte[]) row[4], textArray(row[5]))).toList();
     }
 
@@ -154,38 +158,43 @@ public class ConnectionRepository implements PanacheRepositoryBase<Connection, U
                 .executeUpdate() == 1;
     }
 
-    /** A row's token ciphertexts, for the re-encryption after a key rotation. */
-    public record StoredTokens(UUID id, byte[] accessTokenCiphertext, byte[] refreshTokenCiphertext) {
+    /** A row's token ciphertexts and their owner, for the re-encryption after a key rotation. */
+    public record StoredTokens(GrantTokens.TokenOwner owner, byte[] accessTokenCiphertext, byte[] refreshTokenCiphertext) {
     }
 
     /**
-     * Locks up to {@code limit} rows, in id order after {@code after}, that hold a token ciphertext not made by the
-     * key with {@code keyPrefix}; rows being refreshed (leased) or locked by someone else are skipped.
+     * Locks up to {@code limit} rows, in id order after {@code after}, to re-encrypt: bound before V6, or holding a
+     * token ciphertext not made by the key with {@code keyPrefix}; rows being refreshed (leased) or locked by someone
+     * else are skipped.
      */
-    public List<StoredTokens> lockNotUnderKey(byte[] keyPrefix, UUID after, Instant now, int limit) {
+    public List<StoredTokens> lockToReseal(byte[] keyPrefix, UUID after, Instant now, int limit) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = getEntityManager().createNativeQuery("SELECT id, access_token_ciphertext,"
-                + " refresh_token_ciphertext FROM integration_tokens WHERE id > :after AND (" + NOT_UNDER_KEY + ")"
+                + " refresh_token_ciphertext, user_id, provider, account_subject, token_binding FROM integration_tokens"
+                + " WHERE id > :after AND (" + TO_RESEAL + ")"
                 + " AND (refresh_lease_until IS NULL OR refresh_lease_until <= :now)"
                 + " ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED")
                 .setParameter("after", after).setParameter("prefix", keyPrefix).setParameter("now", now)
                 .setParameter("limit", limit).getResultList();
-        return rows.stream().map(row -> new StoredTokens((UUID) row[0], (byte[]) row[1], (byte[]) row[2])).toList();
+        return rows.stream().map(row -> new StoredTokens(new GrantTokens.TokenOwner((UUID) row[0], (String) row[3],
+                (String) row[4], (String) row[5], ((Number) row[6]).intValue()), (byte[]) row[1], (byte[]) row[2]))
+                .toList();
     }
 
-    /** How many rows hold a token ciphertext not made by the key with {@code keyPrefix}. */
-    public long countNotUnderKey(byte[] keyPrefix) {
+    /** How many rows are left to re-encrypt for the key with {@code keyPrefix} (see {@link #lockToReseal}). */
+    public long countToReseal(byte[] keyPrefix) {
         return ((Number) getEntityManager().createNativeQuery("SELECT count(*) FROM integration_tokens WHERE "
-                + NOT_UNDER_KEY).setParameter("prefix", keyPrefix).getSingleResult()).longValue();
+                + TO_RESEAL).setParameter("prefix", keyPrefix).getSingleResult()).longValue();
     }
 
-    /** Replaces the token ciphertexts of a row this transaction has locked ({@link #lockNotUnderKey}). */
+    /** Replaces the token ciphertexts and binding of a row this transaction has locked ({@link #lockToReseal}). */
     public void replaceCiphertexts(StoredTokens tokens) {
         getEntityManager().createNativeQuery("UPDATE integration_tokens SET access_token_ciphertext = :access,"
-                + " refresh_token_ciphertext = :refresh WHERE id = :id")
-                .setParameter("access", tokens.accessTokenCiphertext()).setParameter("refresh",
-                        tokens.refreshTokenCiphertext())
-                .setParameter("id", tokens.id()).executeUpdate();
+                + " refresh_token_ciphertext = :refresh, token_binding = :binding WHERE id = :id")
+                .setParameter("access", tokens.accessTokenCiphertext())
+                .setParameter("refresh", tokens.refreshTokenCiphertext())
+                .setParameter("binding", tokens.owner().binding()).setParameter("id", tokens.owner().id())
+                .executeUpdate();
     }
 
     private static List<String> textArray(Object value) {

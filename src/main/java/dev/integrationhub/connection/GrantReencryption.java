@@ -17,9 +17,10 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Moves stored grants to the primary key after a rotation, so that the old key can be retired: an access token
- * moves at its next refresh anyway, but a refresh token only when the provider rotates it, which Google never
- * does. Runs in batches, each row locked ({@code FOR UPDATE SKIP LOCKED}) in its batch's transaction; rows being
+ * Moves stored grants to the primary key after a rotation, so that the old key can be retired, and binds rows
+ * written before V6 to their user and account: an access token moves at its next refresh anyway, but a refresh
+ * token only when the provider rotates it, which Google never does. Runs in batches, each row locked
+ * ({@code FOR UPDATE SKIP LOCKED}) in its batch's transaction; rows being
  * refreshed are taken at a later run. {@code hub_crypto_grants_not_under_primary} says how many rows are left; at
  * zero, and once open flows and outbox items have expired or finished, the old key may go.
  */
@@ -68,7 +69,7 @@ public class GrantReencryption {
             moved += batch.moved();
             after = batch.last();
         }
-        left.set(QuarkusTransaction.requiringNew().call(() -> connections.countNotUnderKey(primary)));
+        left.set(QuarkusTransaction.requiringNew().call(() -> connections.countToReseal(primary)));
         if (moved > 0) {
             LOG.infof("Moved %d grants to the primary key; %d left", moved, left.get());
         }
@@ -76,18 +77,18 @@ public class GrantReencryption {
     }
 
     private Batch batch(byte[] primary, UUID after) {
-        List<StoredTokens> rows = connections.lockNotUnderKey(primary, after, clock.instant(), BATCH);
+        List<StoredTokens> rows = connections.lockToReseal(primary, after, clock.instant(), BATCH);
         int moved = 0;
         for (StoredTokens row : rows) {
             try {
                 connections.replaceCiphertexts(tokens.reseal(row));
                 moved++;
             } catch (DecryptionFailedException e) {
-                LOG.warnf("Connection %s: its tokens cannot be decrypted by the keyset; left under key %d", row.id(),
+                LOG.warnf("Connection %s: its tokens cannot be decrypted by the keyset; left under key %d", row.owner().id(),
                         SecretCipher.keyId(row.refreshTokenCiphertext() != null ? row.refreshTokenCiphertext()
                                 : row.accessTokenCiphertext()));
             }
         }
-        return new Batch(moved, rows.size() < BATCH ? null : rows.getLast().id());
+        return new Batch(moved, rows.size() < BATCH ? null : rows.getLast().owner().id());
     }
 }

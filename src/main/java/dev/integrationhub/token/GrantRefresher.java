@@ -51,12 +51,20 @@ public class GrantRefresher {
      *
      * @param refreshTokenCiphertext the stored form of {@code refreshToken}, to recognise it when recording
      */
-    public record Claimed(UUID connectionId, long version, String provider, String integrationType,
-            String refreshToken, byte[] refreshTokenCiphertext, List<String> scopes) implements Claim {
+    public record Claimed(GrantTokens.TokenOwner owner, long version, String integrationType, String refreshToken,
+            byte[] refreshTokenCiphertext, List<String> scopes) implements Claim {
+
+        public UUID connectionId() {
+            return owner.id();
+        }
+
+        public String provider() {
+            return owner.provider();
+        }
 
         @Override
         public String toString() {
-            return "Claimed[" + connectionId + ", version " + version + "]";
+            return "Claimed[" + owner.id() + ", version " + version + "]";
         }
     }
 
@@ -117,12 +125,12 @@ public class GrantRefresher {
         List<Claimed> claims = new ArrayList<>();
         for (DueGrant due : connections.claimDue(now, now.plus(config.interval()), now.plus(config.lease()), limit)) {
             if (due.refreshTokenCiphertext() == null) {
-                lifecycle.markNeedsReauth(connections.findById(due.id()), NO_REFRESH_TOKEN);
+                lifecycle.markNeedsReauth(connections.findById(due.owner().id()), NO_REFRESH_TOKEN);
                 continue;
             }
-            readable(due.id(), due.refreshTokenCiphertext())
-                    .ifPresent(refreshToken -> claims.add(new Claimed(due.id(), due.version(), due.provider(),
-                            due.integrationType(), refreshToken, due.refreshTokenCiphertext(), due.scopes())));
+            readable(due.owner(), due.refreshTokenCiphertext())
+                    .ifPresent(refreshToken -> claims.add(new Claimed(due.owner(), due.version(), due.integrationType(),
+                            refreshToken, due.refreshTokenCiphertext(), due.scopes())));
         }
         return claims;
     }
@@ -151,13 +159,14 @@ public class GrantRefresher {
             lifecycle.markNeedsReauth(connection, NO_REFRESH_TOKEN);
             return new Unrefreshable(true);
         }
-        Optional<String> refreshToken = readable(connection.id, connection.refreshTokenCiphertext);
+        GrantTokens.TokenOwner owner = GrantTokens.TokenOwner.of(connection);
+        Optional<String> refreshToken = readable(owner, connection.refreshTokenCiphertext);
         if (refreshToken.isEmpty()) {
             return new Unreadable();
         }
         lifecycle.lease(connection);
-        return new Claimed(connection.id, connection.version, connection.provider, connection.integrationType,
-                refreshToken.get(), connection.refreshTokenCiphertext, List.copyOf(connection.grantedScopes));
+        return new Claimed(owner, connection.version, connection.integrationType, refreshToken.get(),
+                connection.refreshTokenCiphertext, List.copyOf(connection.grantedScopes));
     }
 
     /** Calls the provider and records the outcome. Holds no transaction or lock during the call. */
@@ -168,8 +177,8 @@ public class GrantRefresher {
             ProviderSettings provider = integrations.provider(claim.provider()).orElseThrow(
                     () -> new IllegalStateException("provider " + claim.provider() + " is not configured"));
             Grant grant = providers.refresh(provider, claim.refreshToken(), claim.scopes());
-            outcome = lifecycle.recordRefreshed(claim.connectionId(), claim.version(), claim.refreshTokenCiphertext(),
-                    grant, missingScopes(claim.integrationType(), grant));
+            outcome = lifecycle.recordRefreshed(claim.owner(), claim.version(), claim.refreshTokenCiphertext(), grant,
+                    missingScopes(claim.integrationType(), grant));
         } catch (ProviderCallException e) {
             outcome = e.errorCode().filter("invalid_grant"::equals).isPresent()
                     ? lifecycle.recordNeedsReauth(claim.connectionId(), claim.version(), e.getMessage())
@@ -186,9 +195,10 @@ public class GrantRefresher {
     }
 
     /** The refresh token; empty, counted and logged (without a secret) when the keyset cannot decrypt it. */
-    private Optional<String> readable(UUID id, byte[] ciphertext) {
+    private Optional<String> readable(GrantTokens.TokenOwner owner, byte[] ciphertext) {
+        UUID id = owner.id();
         try {
-            return Optional.of(tokens.refreshToken(id, ciphertext));
+            return Optional.of(tokens.refreshToken(owner, ciphertext));
         } catch (DecryptionFailedException e) {
             metrics.unreadable();
             LOG.errorf("Connection %s: the refresh token cannot be decrypted by the configured keyset (key id %d);"

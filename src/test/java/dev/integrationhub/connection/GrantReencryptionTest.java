@@ -98,6 +98,15 @@ class GrantReencryptionTest {
     }
 
     @Test
+    void aMovedGrantIsBoundToItsUserAndAccount() throws SQLException {
+        Connection connection = underTheOldKey(secret("ya29.rebound"), secret("1//rebound"));
+
+        reencryption.reencrypt();
+
+        assertThat(fixtures.find(connection.id).tokenBinding).isEqualTo(GrantTokens.OWNER_BOUND);
+    }
+
+    @Test
     void aGrantBeingRefreshedIsLeftForALaterRun() throws SQLException {
         Connection connection = underTheOldKey(secret("ya29.leased"), secret("1//leased"));
         execute("UPDATE integration_tokens SET refresh_lease_until = ? WHERE id = ?",
@@ -109,12 +118,13 @@ class GrantReencryptionTest {
                 .isNotEqualTo(cipher.primaryKeyId() & 0xFFFFFFFFL);
     }
 
-    /** A stored grant whose tokens the old key (no longer primary) encrypted. */
+    /** A stored grant whose tokens the old key (no longer primary) encrypted, bound as before V6. */
     private Connection underTheOldKey(String access, String refresh) throws SQLException {
         Connection connection = fixtures.create(ConnectionFixtures.newUser("rotation"), "gmail", "r@example.com", access,
                 refresh);
         SecretCipher old = new SecretCipher(Keysets.parse(System.getProperty(Rotated.OLD)));
-        execute("UPDATE integration_tokens SET access_token_ciphertext = ?, refresh_token_ciphertext = ? WHERE id = ?",
+        execute("UPDATE integration_tokens SET access_token_ciphertext = ?, refresh_token_ciphertext = ?,"
+                + " token_binding = 1 WHERE id = ?",
                 old.encryptString(access, new AssociatedData(GrantTokens.ACCESS_TOKEN, connection.id)),
                 old.encryptString(refresh, new AssociatedData(GrantTokens.REFRESH_TOKEN, connection.id)), connection.id);
         return connection;

@@ -14,7 +14,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.integrationhub.connection.GrantTokens;
+import dev.integrationhub.crypto.AssociatedData;
 import dev.integrationhub.crypto.DecryptionFailedException;
+import dev.integrationhub.crypto.SecretCipher;
 import dev.integrationhub.provider.Grant;
 import dev.integrationhub.testsupport.ConnectionFixtures;
 import dev.integrationhub.testsupport.DatabaseRows;
@@ -33,6 +35,9 @@ class GrantStorageTest {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    SecretCipher cipher;
 
     @Test
     void theDatabaseHoldsNoPlaintextToken() throws SQLException {
@@ -71,6 +76,51 @@ class GrantStorageTest {
         assertThatThrownBy(() -> tokens.refreshToken(tampered)).as("an access token used as a refresh token")
                 .isInstanceOf(DecryptionFailedException.class);
         assertThat(tokens.accessToken(fixtures.find(victim.id))).contains("victim-access");
+    }
+
+    @Test
+    void aRowHandedToAnotherUserDoesNotDecrypt() throws SQLException {
+        var connection = fixtures.create(ConnectionFixtures.newUser("victim"), "gmail", "v@example.com",
+                "handed-access", "handed-refresh");
+
+        update("UPDATE integration_tokens SET user_id = ? WHERE id = ?", ConnectionFixtures.newUser("attacker"),
+                connection.id);
+
+        assertThatThrownBy(() -> tokens.accessToken(fixtures.find(connection.id)))
+                .isInstanceOf(DecryptionFailedException.class);
+    }
+
+    @Test
+    void aRowHandedToAnotherAccountDoesNotDecrypt() throws SQLException {
+        var connection = fixtures.create(ConnectionFixtures.newUser("victim"), "gmail", "v@example.com",
+                "moved-access", "moved-refresh");
+
+        update("UPDATE integration_tokens SET account_subject = ? WHERE id = ?", "sub-" + UUID.randomUUID(),
+                connection.id);
+
+        assertThatThrownBy(() -> tokens.refreshToken(fixtures.find(connection.id)))
+                .isInstanceOf(DecryptionFailedException.class);
+    }
+
+    @Test
+    void aRowWrittenBeforeOwnerBindingStillDecrypts() throws SQLException {
+        var connection = fixtures.create(ConnectionFixtures.newUser("legacy"), "gmail", "l@example.com",
+                "legacy-access", "legacy-refresh");
+
+        update("UPDATE integration_tokens SET access_token_ciphertext = ?, token_binding = 1 WHERE id = ?",
+                cipher.encryptString("legacy-access", new AssociatedData(GrantTokens.ACCESS_TOKEN, connection.id)),
+                connection.id);
+
+        assertThat(tokens.accessToken(fixtures.find(connection.id))).contains("legacy-access");
+    }
+
+    private void update(String sql, Object... parameters) throws SQLException {
+        try (Connection db = dataSource.getConnection(); PreparedStatement statement = db.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            assertThat(statement.executeUpdate()).isEqualTo(1);
+        }
     }
 
     @Test
