@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.io.IOException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 import dev.integrationhub.testsupport.Tokens;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 
@@ -20,6 +22,10 @@ import io.restassured.specification.RequestSpecification;
  */
 @QuarkusTest
 class AuthenticationTest {
+
+    /** The management interface, where health and metrics are served. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     @Test
     void aRequestWithoutATokenIsUnauthorized() {
@@ -66,7 +72,7 @@ class AuthenticationTest {
 
     @Test
     void operationsEndpointsNeedNoToken() {
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().port(management.getPort()).when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     private static void expectUnauthorized(RequestSpecification request, String challenge) {

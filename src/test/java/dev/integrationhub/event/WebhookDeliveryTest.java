@@ -6,6 +6,7 @@ import static dev.integrationhub.testsupport.FakeOAuth.secret;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URL;
 import java.util.List;
 import java.util.UUID;
 
@@ -26,6 +27,7 @@ import dev.integrationhub.testsupport.FakeProviders;
 import dev.integrationhub.testsupport.TestClock;
 import dev.integrationhub.testsupport.Tokens;
 import dev.integrationhub.testsupport.Webhooks;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -35,6 +37,10 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 class WebhookDeliveryTest {
+
+    /** The management interface, where health and metrics are served. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     private static final List<String> SCOPES = List.of("openid", "email", GMAIL_SEND, GMAIL_READONLY);
 
@@ -89,7 +95,7 @@ class WebhookDeliveryTest {
         Connected connected = connectThenDisconnect("alice");
         Webhooks.awaitEvents(server, connected.id(), List.of("connection.created", "connection.revoked"));
 
-        given().when().get("/q/metrics").then().statusCode(200)
+        given().port(management.getPort()).when().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("hub_webhook_deliveries_total{outcome=\"delivered\"}"));
     }
 

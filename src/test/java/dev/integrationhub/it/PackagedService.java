@@ -40,11 +40,13 @@ final class PackagedService implements AutoCloseable {
     private final Process process;
     private final Path output;
     final int port;
+    private final int managementPort;
 
-    private PackagedService(Process process, Path output, int port) {
+    private PackagedService(Process process, Path output, int port, int managementPort) {
         this.process = process;
         this.output = output;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     /**
@@ -79,7 +81,9 @@ final class PackagedService implements AutoCloseable {
             builder.environment().keySet().removeIf(name -> name.startsWith("HUB_") || name.startsWith("QUARKUS_"));
             builder.environment().putAll(environment);
             builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
-            return new PackagedService(builder.start(), output, port);
+            int managementPort = freePort();
+            builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
+            return new PackagedService(builder.start(), output, port, managementPort);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -108,22 +112,27 @@ final class PackagedService implements AutoCloseable {
             throw new AssertionError("exited with " + process.exitValue() + ":\n" + output());
         }
         try {
-            return get("/q/health/ready", Map.of()).statusCode() == 200;
+            return management("/q/health/ready").statusCode() == 200;
         } catch (IOException e) {
             return false; // not listening yet
         }
     }
 
     HttpResponse<String> get(String path, Map<String, String> headers) throws IOException, InterruptedException {
-        return send(request(path, headers).GET());
+        return send(request(port, path, headers).GET());
+    }
+
+    /** A GET on the management interface (health, metrics, OpenAPI). */
+    HttpResponse<String> management(String path) throws IOException, InterruptedException {
+        return send(request(managementPort, path, Map.of()).GET());
     }
 
     HttpResponse<String> post(String path, String body, Map<String, String> headers)
             throws IOException, InterruptedException {
-        return send(request(path, headers).POST(HttpRequest.BodyPublishers.ofString(body)));
+        return send(request(port, path, headers).POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    private HttpRequest.Builder request(String path, Map<String, String> headers) {
+    private static HttpRequest.Builder request(int port, String path, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .timeout(Duration.ofSeconds(10));
         headers.forEach(request::header);

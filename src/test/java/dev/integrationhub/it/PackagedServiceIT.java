@@ -109,7 +109,7 @@ class PackagedServiceIT {
 
         @Test
         void isReadyOnTheRealDatabase() throws Exception {
-            assertThat(service.get("/q/health/ready", Map.of()).body()).contains("\"UP\"", "Database connections");
+            assertThat(service.management("/q/health/ready").body()).contains("\"UP\"", "Database connections");
         }
 
         @Test
@@ -117,6 +117,12 @@ class PackagedServiceIT {
             var listed = service.get("/api/integrations", Map.of("Authorization", "Bearer " + platformToken));
             assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
             assertThat(listed.body()).isEqualTo("[]");
+        }
+
+        @Test
+        void servesMetricsOnlyOnTheManagementInterface() throws Exception {
+            assertThat(service.get("/q/metrics", Map.of()).statusCode()).isEqualTo(404);
+            assertThat(service.management("/q/metrics").body()).contains("jvm_memory_used_bytes");
         }
 
         @Test

@@ -55,7 +55,7 @@ class ReplicasIT {
     }
 
     private static double refreshedBy(PackagedService replica) throws Exception {
-        Matcher count = REFRESHED.matcher(replica.get("/q/metrics", Map.of()).body());
+        Matcher count = REFRESHED.matcher(replica.management("/q/metrics").body());
         return count.find() ? Double.parseDouble(count.group(1)) : 0;
     }
 }

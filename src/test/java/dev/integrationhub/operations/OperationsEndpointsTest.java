@@ -5,17 +5,41 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import java.net.URL;
+
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 
-/** Health (with the database), OpenAPI and Prometheus metrics answer as operations tooling expects. */
+/**
+ * Health (with the database), OpenAPI and Prometheus metrics answer as operations tooling expects, on the management
+ * interface only.
+ */
 @QuarkusTest
 class OperationsEndpointsTest {
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
+    private RequestSpecification atManagement() {
+        return given().port(management.getPort());
+    }
+
+    @Test
+    void metricsAreNotServedOnThePublicPort() {
+        given().when().get("/q/metrics").then().statusCode(404);
+    }
+
+    @Test
+    void openApiIsNotServedOnThePublicPort() {
+        given().when().get("/q/openapi").then().statusCode(404);
+    }
+
     @Test
     void readinessIncludesTheDatabase() {
-        given().when().get("/q/health/ready")
+        atManagement().when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("Database connections health check"));
@@ -23,12 +47,12 @@ class OperationsEndpointsTest {
 
     @Test
     void livenessIsUp() {
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        atManagement().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
     void openApiDescribesTheApi() {
-        given().accept("application/json").when().get("/q/openapi")
+        atManagement().accept("application/json").when().get("/q/openapi")
                 .then().statusCode(200)
                 .body("paths", org.hamcrest.Matchers.hasKey("/api/integrations"));
     }
@@ -36,7 +60,7 @@ class OperationsEndpointsTest {
     @Test
     void metricsAreInPrometheusFormat() {
         given().when().get("/api/integrations");
-        given().when().get("/q/metrics")
+        atManagement().when().get("/q/metrics")
                 .then().statusCode(200)
                 .body(containsString("http_server_requests_seconds_count"))
                 .body(containsString("jvm_memory_used_bytes"));

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
+import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -25,6 +26,7 @@ import dev.integrationhub.testsupport.ConnectionFixtures;
 import dev.integrationhub.testsupport.FakeOAuth;
 import dev.integrationhub.testsupport.FakeProviders;
 import dev.integrationhub.testsupport.TestClock;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -33,6 +35,10 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 class ScheduledRefreshTest {
+
+    /** The management interface, where health and metrics are served. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     @FakeProviders.InjectServer
     WireMockServer providerServer;
@@ -79,7 +85,7 @@ class ScheduledRefreshTest {
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(tokens.accessToken(fixtures.find(due.id()))).contains(due.newAccess()));
 
-        given().when().get("/q/metrics").then().statusCode(200)
+        given().port(management.getPort()).when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("hub_refresh_outcomes_total{outcome=\"refreshed\"}"))
                 .body(containsString("hub_refresh_seconds_count"))
                 .body(containsString("hub_grants{status=\"active\"}"))
