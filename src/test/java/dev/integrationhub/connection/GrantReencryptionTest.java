@@ -3,7 +3,6 @@ package dev.integrationhub.connection;
 import static dev.integrationhub.testsupport.FakeOAuth.secret;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Map;
@@ -20,6 +19,7 @@ import dev.integrationhub.crypto.AssociatedData;
 import dev.integrationhub.crypto.Keysets;
 import dev.integrationhub.crypto.SecretCipher;
 import dev.integrationhub.testsupport.ConnectionFixtures;
+import dev.integrationhub.testsupport.DatabaseRows;
 import dev.integrationhub.testsupport.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -109,7 +109,7 @@ class GrantReencryptionTest {
     @Test
     void aGrantBeingRefreshedIsLeftForALaterRun() throws SQLException {
         Connection connection = underTheOldKey(secret("ya29.leased"), secret("1//leased"));
-        execute("UPDATE integration_tokens SET refresh_lease_until = ? WHERE id = ?",
+        DatabaseRows.updateOne(dataSource, "UPDATE integration_tokens SET refresh_lease_until = ? WHERE id = ?",
                 Timestamp.from(clock.instant().plusSeconds(60)), connection.id);
 
         reencryption.reencrypt();
@@ -123,20 +123,12 @@ class GrantReencryptionTest {
         Connection connection = fixtures.create(ConnectionFixtures.newUser("rotation"), "gmail", "r@example.com", access,
                 refresh);
         SecretCipher old = new SecretCipher(Keysets.parse(System.getProperty(Rotated.OLD)));
-        execute("UPDATE integration_tokens SET access_token_ciphertext = ?, refresh_token_ciphertext = ?,"
-                + " token_binding = 1 WHERE id = ?",
+        DatabaseRows.updateOne(dataSource,
+                "UPDATE integration_tokens SET access_token_ciphertext = ?, refresh_token_ciphertext = ?,"
+                        + " token_binding = 1 WHERE id = ?",
                 old.encryptString(access, new AssociatedData(GrantTokens.ACCESS_TOKEN, connection.id)),
                 old.encryptString(refresh, new AssociatedData(GrantTokens.REFRESH_TOKEN, connection.id)), connection.id);
         return connection;
-    }
-
-    private void execute(String sql, Object... parameters) throws SQLException {
-        try (java.sql.Connection db = dataSource.getConnection(); PreparedStatement statement = db.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            assertThat(statement.executeUpdate()).isEqualTo(1);
-        }
     }
 
 }

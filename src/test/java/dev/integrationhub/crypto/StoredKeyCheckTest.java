@@ -3,7 +3,6 @@ package dev.integrationhub.crypto;
 import static dev.integrationhub.testsupport.FakeOAuth.secret;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 import javax.sql.DataSource;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.GrantTokens;
 import dev.integrationhub.testsupport.ConnectionFixtures;
+import dev.integrationhub.testsupport.DatabaseRows;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The start-up check finds stored secrets whose key the keyset lacks, by the key id in each ciphertext. */
@@ -48,20 +48,12 @@ class StoredKeyCheckTest {
         byte[] foreign = new SecretCipher(Keysets.generate()).encryptString(secret("1//retired-key"),
                 new AssociatedData(GrantTokens.REFRESH_TOKEN, connection.id));
         try {
-            execute("UPDATE integration_tokens SET refresh_token_ciphertext = ? WHERE id = ?", foreign, connection.id);
+            DatabaseRows.updateOne(dataSource, "UPDATE integration_tokens SET refresh_token_ciphertext = ? WHERE id = ?",
+                    foreign, connection.id);
 
             assertThat(check.missingKeyIds()).contains(SecretCipher.keyId(foreign));
         } finally {
-            execute("DELETE FROM integration_tokens WHERE id = ?", connection.id);
-        }
-    }
-
-    private void execute(String sql, Object... parameters) throws SQLException {
-        try (java.sql.Connection db = dataSource.getConnection(); PreparedStatement statement = db.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            statement.executeUpdate();
+            DatabaseRows.updateOne(dataSource, "DELETE FROM integration_tokens WHERE id = ?", connection.id);
         }
     }
 

@@ -36,4 +36,17 @@ public final class DatabaseRows {
             }
         }
     }
+
+    /**
+     * Changes exactly one row as a person with database access would, bypassing the service (to set up a state the
+     * service would not write, or an attack on the stored data).
+     */
+    public static void updateOne(DataSource dataSource, String sql, Object... parameters) throws SQLException {
+        try (Connection db = dataSource.getConnection(); PreparedStatement statement = db.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            assertThat(statement.executeUpdate()).as(sql).isEqualTo(1);
+        }
+    }
 }

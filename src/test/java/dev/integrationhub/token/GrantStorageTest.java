@@ -83,7 +83,8 @@ class GrantStorageTest {
         var connection = fixtures.create(ConnectionFixtures.newUser("victim"), "gmail", "v@example.com",
                 "handed-access", "handed-refresh");
 
-        update("UPDATE integration_tokens SET user_id = ? WHERE id = ?", ConnectionFixtures.newUser("attacker"),
+        DatabaseRows.updateOne(dataSource, "UPDATE integration_tokens SET user_id = ? WHERE id = ?",
+                ConnectionFixtures.newUser("attacker"),
                 connection.id);
 
         assertThatThrownBy(() -> tokens.accessToken(fixtures.find(connection.id)))
@@ -95,7 +96,8 @@ class GrantStorageTest {
         var connection = fixtures.create(ConnectionFixtures.newUser("victim"), "gmail", "v@example.com",
                 "moved-access", "moved-refresh");
 
-        update("UPDATE integration_tokens SET account_subject = ? WHERE id = ?", "sub-" + UUID.randomUUID(),
+        DatabaseRows.updateOne(dataSource, "UPDATE integration_tokens SET account_subject = ? WHERE id = ?",
+                "sub-" + UUID.randomUUID(),
                 connection.id);
 
         assertThatThrownBy(() -> tokens.refreshToken(fixtures.find(connection.id)))
@@ -107,20 +109,12 @@ class GrantStorageTest {
         var connection = fixtures.create(ConnectionFixtures.newUser("legacy"), "gmail", "l@example.com",
                 "legacy-access", "legacy-refresh");
 
-        update("UPDATE integration_tokens SET access_token_ciphertext = ?, token_binding = 1 WHERE id = ?",
+        DatabaseRows.updateOne(dataSource,
+                "UPDATE integration_tokens SET access_token_ciphertext = ?, token_binding = 1 WHERE id = ?",
                 cipher.encryptString("legacy-access", new AssociatedData(GrantTokens.ACCESS_TOKEN, connection.id)),
                 connection.id);
 
         assertThat(tokens.accessToken(fixtures.find(connection.id))).contains("legacy-access");
-    }
-
-    private void update(String sql, Object... parameters) throws SQLException {
-        try (Connection db = dataSource.getConnection(); PreparedStatement statement = db.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            assertThat(statement.executeUpdate()).isEqualTo(1);
-        }
     }
 
     @Test

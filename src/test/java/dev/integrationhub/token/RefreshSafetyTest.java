@@ -6,7 +6,6 @@ import static dev.integrationhub.testsupport.FakeOAuth.secret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -34,6 +33,7 @@ import dev.integrationhub.crypto.Keysets;
 import dev.integrationhub.crypto.SecretCipher;
 import dev.integrationhub.error.ProblemException;
 import dev.integrationhub.testsupport.ConnectionFixtures;
+import dev.integrationhub.testsupport.DatabaseRows;
 import dev.integrationhub.testsupport.FakeOAuth;
 import dev.integrationhub.testsupport.FakeProviders;
 import dev.integrationhub.testsupport.TestClock;
@@ -92,7 +92,8 @@ class RefreshSafetyTest {
         Connection connection = grant(refresh);
         google.refreshes(refresh, secret("ya29.leased"), null, SCOPES);
         Instant leaseEnd = clock.instant().plusSeconds(10);
-        update("UPDATE integration_tokens SET refresh_lease_until = ?, refresh_due_at = ? WHERE id = ?",
+        DatabaseRows.updateOne(dataSource,
+                "UPDATE integration_tokens SET refresh_lease_until = ?, refresh_due_at = ? WHERE id = ?",
                 Timestamp.from(leaseEnd), Timestamp.from(leaseEnd), connection.id);
 
         scheduler.runOnce();
@@ -108,7 +109,7 @@ class RefreshSafetyTest {
         clock.advance(ConnectionFixtures.TOKEN_LIFETIME.minusSeconds(10));
         google.refreshes(first, secret("ya29.rotation"), rotated, SCOPES);
         GrantRefresher.Claimed claim = (GrantRefresher.Claimed) refresher.claimForUse(connection.id, Duration.ofHours(2));
-        update("UPDATE integration_tokens SET version = version + 1 WHERE id = ?", connection.id);
+        DatabaseRows.updateOne(dataSource, "UPDATE integration_tokens SET version = version + 1 WHERE id = ?", connection.id);
 
         assertThat(refresher.refresh(claim)).isEqualTo(RefreshOutcome.SUPERSEDED);
 
@@ -163,7 +164,7 @@ class RefreshSafetyTest {
         Connection connection = fixtures.create(ConnectionFixtures.newUser("outage"), "gmail", "o@example.com", access,
                 refresh);
         throttled(connection, refresh);
-        update("UPDATE integration_tokens SET token_expires_at = ? WHERE id = ?",
+        DatabaseRows.updateOne(dataSource, "UPDATE integration_tokens SET token_expires_at = ? WHERE id = ?",
                 Timestamp.from(clock.instant().plusSeconds(30)), connection.id);
 
         for (int i = 0; i < 3; i++) {
@@ -177,7 +178,7 @@ class RefreshSafetyTest {
         String refresh = secret("1//outage-expired");
         Connection connection = grant(refresh);
         throttled(connection, refresh);
-        update("UPDATE integration_tokens SET token_expires_at = ? WHERE id = ?",
+        DatabaseRows.updateOne(dataSource, "UPDATE integration_tokens SET token_expires_at = ? WHERE id = ?",
                 Timestamp.from(clock.instant().minusSeconds(1)), connection.id);
 
         assertThatThrownBy(() -> accessTokens.forConnection(connection.id)).isInstanceOf(ProblemException.class)
@@ -197,16 +198,8 @@ class RefreshSafetyTest {
     private void encryptRefreshTokenWithAnotherKeyset(UUID id, String refreshToken) throws SQLException {
         byte[] foreign = new SecretCipher(Keysets.generate()).encryptString(refreshToken,
                 new AssociatedData(GrantTokens.REFRESH_TOKEN, id));
-        update("UPDATE integration_tokens SET refresh_token_ciphertext = ? WHERE id = ?", foreign, id);
-    }
-
-    private void update(String sql, Object... parameters) throws SQLException {
-        try (java.sql.Connection db = dataSource.getConnection(); PreparedStatement statement = db.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            assertThat(statement.executeUpdate()).isEqualTo(1);
-        }
+        DatabaseRows.updateOne(dataSource, "UPDATE integration_tokens SET refresh_token_ciphertext = ? WHERE id = ?", foreign,
+                id);
     }
 
     private Duration untilDue() {
