@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -161,21 +162,17 @@ class PackagedServiceIT {
     void refusesToStartWithoutADatabase() throws Exception {
         Map<String, String> environment = complete();
         environment.remove("QUARKUS_DATASOURCE_JDBC_URL");
-        try (PackagedService service = PackagedService.start(environment)) {
-            assertThat(service.awaitExit(START)).isNotZero();
-            assertThat(service.messages()).anySatisfy(line -> assertThat(line).contains("quarkus.datasource.jdbc.url"));
-        }
+        Refusal refusal = refusedStart(environment);
+        assertThat(refusal.messages()).anySatisfy(line -> assertThat(line).contains("quarkus.datasource.jdbc.url"));
     }
 
     @Test
     void refusesToStartWithoutAKeysetNamingIt() throws Exception {
         Map<String, String> environment = complete();
         environment.remove("HUB_CRYPTO_KEYSET");
-        try (PackagedService service = PackagedService.start(environment)) {
-            assertThat(service.awaitExit(START)).isNotZero();
-            assertThat(service.messages()).anySatisfy(line -> assertThat(line).contains("hub.crypto.keyset",
-                    "HUB_CRYPTO_KEYSET", "is not set"));
-        }
+        Refusal refusal = refusedStart(environment);
+        assertThat(refusal.messages()).anySatisfy(line -> assertThat(line).contains("hub.crypto.keyset",
+                "HUB_CRYPTO_KEYSET", "is not set"));
     }
 
     @Test
@@ -183,11 +180,9 @@ class PackagedServiceIT {
         Map<String, String> environment = complete();
         String secretLooking = "{\"primaryKeyId\":7,\"key\":[{\"keyData\":{\"value\":\"R2lEOG5mc2tJbnA4ZDdHbEhQb0\"}}]}";
         environment.put("HUB_CRYPTO_KEYSET", secretLooking);
-        try (PackagedService service = PackagedService.start(environment)) {
-            assertThat(service.awaitExit(START)).isNotZero();
-            assertThat(service.messages()).anySatisfy(line -> assertThat(line).contains("hub.crypto.keyset", "invalid"));
-            assertThat(service.output()).doesNotContain("R2lEOG5mc2tJbnA4ZDdHbEhQb0");
-        }
+        Refusal refusal = refusedStart(environment);
+        assertThat(refusal.messages()).anySatisfy(line -> assertThat(line).contains("hub.crypto.keyset", "invalid"));
+        assertThat(refusal.output()).doesNotContain("R2lEOG5mc2tJbnA4ZDdHbEhQb0");
     }
 
     @Test
@@ -195,11 +190,9 @@ class PackagedServiceIT {
         Map<String, String> environment = complete();
         environment.put("HUB_PUBLIC_URL", "hub.example.com/");
         environment.put("HUB_FRONTEND_URL", "https://app.example.com/settings");
-        try (PackagedService service = PackagedService.start(environment)) {
-            assertThat(service.awaitExit(START)).isNotZero();
-            assertThat(service.messages()).anySatisfy(line -> assertThat(line).contains("hub.public-url"))
-                    .anySatisfy(line -> assertThat(line).contains("hub.frontend-url"));
-        }
+        Refusal refusal = refusedStart(environment);
+        assertThat(refusal.messages()).anySatisfy(line -> assertThat(line).contains("hub.public-url"))
+                .anySatisfy(line -> assertThat(line).contains("hub.frontend-url"));
     }
 
     @Test
@@ -208,13 +201,22 @@ class PackagedServiceIT {
         environment.remove("QUARKUS_OIDC_AUTH_SERVER_URL");
         environment.put("QUARKUS_OIDC_PUBLIC_KEY", Files.readString(Path.of("dev/dev-signing-key.pub.pem"))
                 .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
+        Refusal refusal = refusedStart(environment);
+        assertThat(refusal.messages()).anySatisfy(line -> assertThat(line).contains("dev-only signing key"));
+    }
+
+    /** What a packaged service that refused to start printed. */
+    private record Refusal(List<String> messages, String output) {
+    }
+
+    /** Starts the packaged service, expects it to exit with an error by itself, and returns what it printed. */
+    private static Refusal refusedStart(Map<String, String> environment) throws Exception {
         try (PackagedService service = PackagedService.start(environment)) {
             assertThat(service.awaitExit(START)).isNotZero();
-            assertThat(service.messages()).anySatisfy(line -> assertThat(line).contains("dev-only signing key"));
+            return new Refusal(service.messages(), service.output());
         }
     }
 
-    /** Everything a production start needs, as environment variables. */
     @Test
     void refusesToStartWhenTheKeysetLacksAKeyOfStoredSecretsNamingItsId() throws Exception {
         try (java.sql.Connection db = postgres.getPostgresDatabase().getConnection()) {
@@ -231,22 +233,18 @@ class PackagedServiceIT {
         }
         long retiredKeyId = retired.getPrimary().getId() & 0xFFFFFFFFL;
 
-        try (PackagedService service = PackagedService.start(environment)) {
-            assertThat(service.awaitExit(START)).isNotZero();
-            assertThat(service.messages()).anySatisfy(line -> assertThat(line).contains("hub.crypto.keyset lacks the keys",
-                    "[" + retiredKeyId + "]"));
-            assertThat(service.output()).doesNotContain(Keysets.toJson(retired));
-        }
+        Refusal refusal = refusedStart(environment);
+        assertThat(refusal.messages()).anySatisfy(line -> assertThat(line).contains("hub.crypto.keyset lacks the keys",
+                "[" + retiredKeyId + "]"));
+        assertThat(refusal.output()).doesNotContain(Keysets.toJson(retired));
     }
 
     @Test
     void refusesToStartWithoutATokenAudienceNamingIt() throws Exception {
         Map<String, String> environment = complete();
         environment.remove("QUARKUS_OIDC_TOKEN_AUDIENCE");
-        try (PackagedService service = PackagedService.start(environment)) {
-            assertThat(service.awaitExit(START)).isNotZero();
-            assertThat(service.messages()).anySatisfy(line -> assertThat(line).contains("quarkus.oidc.token.audience"));
-        }
+        Refusal refusal = refusedStart(environment);
+        assertThat(refusal.messages()).anySatisfy(line -> assertThat(line).contains("quarkus.oidc.token.audience"));
     }
 
     /** A token of the platform's identity provider for carol, issued for {@code audience}. */
@@ -255,6 +253,7 @@ class PackagedServiceIT {
                 .keyId("idp-1").sign(identityProviderKey.getPrivate());
     }
 
+    /** Everything a production start needs, as environment variables. */
     private static Map<String, String> complete() {
         Map<String, String> environment = new HashMap<>();
         environment.put("HUB_PUBLIC_URL", "https://hub.example.com");

@@ -28,6 +28,9 @@ public class ConnectionFixtures {
     /** {@code hub.refresh.lead-time}'s default: a fixture's grant falls due this long before it expires. */
     private static final Duration LEAD_TIME = Duration.ofMinutes(5);
 
+    /** How long after its creation, on the service's clock, a created grant falls due for refresh. */
+    public static final Duration UNTIL_DUE = TOKEN_LIFETIME.minus(LEAD_TIME);
+
     private final ConnectionRepository connections;
     private final GrantTokens tokens;
     private final InstantSource clock;

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 
-import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.ConnectionStatus;
 import dev.integrationhub.connection.GrantTokens;
@@ -76,9 +75,6 @@ class RefreshSafetyTest {
     @Inject
     TestClock clock;
 
-    @Inject
-    HubConfig config;
-
     FakeOAuth google;
 
     @BeforeEach
@@ -122,7 +118,7 @@ class RefreshSafetyTest {
         String refresh = secret("1//foreign-key");
         Connection connection = grant(refresh);
         encryptRefreshTokenWithAnotherKeyset(connection.id, refresh);
-        clock.advance(untilDue().plusSeconds(1));
+        clock.advance(ConnectionFixtures.UNTIL_DUE.plusSeconds(1));
         google.refreshes(refresh, secret("ya29.foreign"), null, SCOPES);
 
         scheduler.runOnce();
@@ -137,7 +133,7 @@ class RefreshSafetyTest {
     void aRefreshTokenTheKeysetCannotDecryptIsCounted() throws SQLException {
         Connection connection = grant(secret("1//counted"));
         encryptRefreshTokenWithAnotherKeyset(connection.id, secret("1//counted-foreign"));
-        clock.advance(untilDue().plusSeconds(1));
+        clock.advance(ConnectionFixtures.UNTIL_DUE.plusSeconds(1));
         double before = metrics.counter("hub.unreadable.grants").count();
 
         scheduler.runOnce();
@@ -188,7 +184,7 @@ class RefreshSafetyTest {
 
     /** One scheduled refresh fails with 429 and {@code Retry-After: 120}: the grant backs off for two minutes. */
     private void throttled(Connection connection, String refresh) {
-        clock.advance(untilDue().plusSeconds(1));
+        clock.advance(ConnectionFixtures.UNTIL_DUE.plusSeconds(1));
         google.answersRefresh(refresh, WireMock.aResponse().withStatus(429).withHeader("Retry-After", "120"));
         scheduler.runOnce();
         assertThat(fixtures.find(connection.id).refreshFailures).isEqualTo(1);
@@ -200,10 +196,6 @@ class RefreshSafetyTest {
                 new AssociatedData(GrantTokens.REFRESH_TOKEN, id));
         DatabaseRows.updateOne(dataSource, "UPDATE integration_tokens SET refresh_token_ciphertext = ? WHERE id = ?", foreign,
                 id);
-    }
-
-    private Duration untilDue() {
-        return ConnectionFixtures.TOKEN_LIFETIME.minus(config.refresh().leadTime());
     }
 
     private Connection grant(String refreshToken) {

@@ -82,7 +82,7 @@ class RefreshTest {
         Connection due = grant(dueRefresh);
         String newAccess = secret("ya29.new");
         google.refreshes(dueRefresh, newAccess, null, SCOPES);
-        clock.advance(untilDue().plusSeconds(1));
+        clock.advance(ConnectionFixtures.UNTIL_DUE.plusSeconds(1));
 
         scheduler.runOnce();
 
@@ -101,7 +101,7 @@ class RefreshTest {
         String soonRefresh = secret("1//soon");
         grant(soonRefresh);
         google.refreshes(soonRefresh, secret("ya29.soon"), null, SCOPES);
-        clock.advance(untilDue().minusSeconds(10));
+        clock.advance(ConnectionFixtures.UNTIL_DUE.minusSeconds(10));
 
         scheduler.runOnce();
 
@@ -112,7 +112,7 @@ class RefreshTest {
     void aGrantFallingDueAfterTheNextRunIsLeftAlone() {
         String laterRefresh = secret("1//later");
         Connection later = grant(laterRefresh);
-        clock.advance(untilDue().minus(config.refresh().interval()).minusSeconds(30));
+        clock.advance(ConnectionFixtures.UNTIL_DUE.minus(config.refresh().interval()).minusSeconds(30));
 
         scheduler.runOnce();
 
@@ -131,7 +131,7 @@ class RefreshTest {
                     WireMock.okJson(FakeOAuth.tokenResponse(secret("ya29.m"), null, SCOPES)).withFixedDelay(50));
         }
 
-        clock.advance(untilDue().plusSeconds(1));
+        clock.advance(ConnectionFixtures.UNTIL_DUE.plusSeconds(1));
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Integer>> runs = new ArrayList<>();
         try (ExecutorService replicas = Executors.newFixedThreadPool(2)) {
@@ -154,7 +154,7 @@ class RefreshTest {
         String refresh = secret("1//crash");
         Connection connection = grant(refresh);
         google.refreshes(refresh, secret("ya29.after-crash"), null, SCOPES);
-        clock.advance(untilDue().plusSeconds(1));
+        clock.advance(ConnectionFixtures.UNTIL_DUE.plusSeconds(1));
 
         assertThat(refresher.claimForUse(connection.id, Duration.ofHours(2)))
                 .as("a replica claims the grant, then dies").isInstanceOf(GrantRefresher.Claimed.class);
@@ -255,7 +255,7 @@ class RefreshTest {
         Connection connection = grant(refresh);
         google.answersRefresh(refresh, WireMock.aResponse().withStatus(400).withHeader("Content-Type", "application/json")
                 .withBody("{\"error\":\"invalid_grant\",\"error_description\":\"Token has been expired or revoked.\"}"));
-        clock.advance(untilDue().plusSeconds(1));
+        clock.advance(ConnectionFixtures.UNTIL_DUE.plusSeconds(1));
         scheduler.runOnce();
         return connection;
     }
@@ -264,7 +264,7 @@ class RefreshTest {
     void aTransientFailureKeepsTheGrantActive() {
         Connection connection = flakyGrant(secret("1//flaky"));
 
-        clock.advance(untilDue().plusSeconds(1));
+        clock.advance(ConnectionFixtures.UNTIL_DUE.plusSeconds(1));
         scheduler.runOnce();
 
         assertThat(fixtures.find(connection.id).status).isEqualTo(ConnectionStatus.ACTIVE);
@@ -274,7 +274,7 @@ class RefreshTest {
     void aTransientFailureBacksOff() {
         Connection connection = flakyGrant(secret("1//flaky"));
 
-        clock.advance(untilDue().plusSeconds(1));
+        clock.advance(ConnectionFixtures.UNTIL_DUE.plusSeconds(1));
         scheduler.runOnce();
 
         assertThat(fixtures.find(connection.id).refreshDueAt).as("backed off")
@@ -286,7 +286,7 @@ class RefreshTest {
     void repeatedTransientFailuresDegradeTheGrant() {
         Connection connection = flakyGrant(secret("1//flaky"));
 
-        clock.advance(untilDue().plusSeconds(1));
+        clock.advance(ConnectionFixtures.UNTIL_DUE.plusSeconds(1));
         scheduler.runOnce();
         clock.advance(config.refresh().maxBackoff().plusSeconds(1));
         scheduler.runOnce();
@@ -299,7 +299,7 @@ class RefreshTest {
         String refresh = secret("1//flaky");
         Connection connection = flakyGrant(refresh);
 
-        clock.advance(untilDue().plusSeconds(1));
+        clock.advance(ConnectionFixtures.UNTIL_DUE.plusSeconds(1));
         scheduler.runOnce();
         clock.advance(config.refresh().maxBackoff().plusSeconds(1));
         scheduler.runOnce();
@@ -335,7 +335,7 @@ class RefreshTest {
         String refresh = secret("1//throttled");
         Connection connection = grant(refresh);
         google.answersRefresh(refresh, WireMock.aResponse().withStatus(429).withHeader("Retry-After", "120"));
-        clock.advance(untilDue().plusSeconds(1));
+        clock.advance(ConnectionFixtures.UNTIL_DUE.plusSeconds(1));
 
         scheduler.runOnce();
 
@@ -344,11 +344,6 @@ class RefreshTest {
         assertThat(after.lastRefreshError).contains("429");
         scheduler.runOnce();
         assertThat(google.refreshCallsWith(refresh)).isEqualTo(1);
-    }
-
-    /** How long after its creation a fixture's grant falls due for refresh. */
-    private Duration untilDue() {
-        return ConnectionFixtures.TOKEN_LIFETIME.minus(config.refresh().leadTime());
     }
 
     private Connection grant(String refreshToken) {
