@@ -11,6 +11,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Pattern;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -81,6 +82,18 @@ public interface HubConfig {
 
     /** The internal token API for other platform services. */
     Internal internal();
+
+    /** Gmail and Drive API calls made with the users' grants. */
+    Google google();
+
+    /** Sending mail from a connected Gmail account. */
+    Gmail gmail();
+
+    /** Uploading files to a connected Drive. */
+    Drive drive();
+
+    /** Requests that carry an {@code Idempotency-Key}. */
+    Idempotency idempotency();
 
     interface Provider {
 
@@ -282,5 +295,55 @@ public interface HubConfig {
          * their token; unset: any caller with the role. A refused call is audited.
          */
         Optional<List<String>> allowedClients();
+    }
+
+    interface Google {
+
+        /** Root URL of Google's REST APIs (Gmail, Drive); tests and the sandbox point it at fakes. */
+        @WithDefault("https://www.googleapis.com/")
+        @Pattern(regexp = BASE_URL + "/?", message = "must be an absolute http(s) URL")
+        String apiRootUrl();
+
+        /** Connect and read timeout of one call to a Google API (one chunk of an upload). */
+        @WithDefault("30s")
+        Duration timeout();
+    }
+
+    interface Gmail {
+
+        /** The largest message the hub sends, counted on the MIME it builds (Gmail accepts up to 35 MB). */
+        @WithDefault("25M")
+        MemorySize maxMessageSize();
+    }
+
+    interface Drive {
+
+        /** Bytes sent per request of a resumable upload: a multiple of 256 KiB; the memory one upload holds. */
+        @WithDefault("8M")
+        MemorySize chunkSize();
+
+        /** The largest file the hub uploads; a larger one is refused before anything reaches Drive. */
+        @WithDefault("5G")
+        MemorySize maxFileSize();
+
+        /** How often one chunk is resumed after a 5xx or timeout before the upload fails. */
+        @WithDefault("5")
+        @Min(0)
+        @Max(20)
+        int maxChunkRetries();
+    }
+
+    interface Idempotency {
+
+        /** How long a request's key and result are kept, so that a repeat within it returns the first result. */
+        @WithDefault("24h")
+        Duration retention();
+
+        /**
+         * A request still running after this long has crashed or hung mid-call: its outcome is unknown, and a
+         * repeat is answered {@code 502 outcome_unknown} instead of {@code 409 request_in_progress}.
+         */
+        @WithDefault("10m")
+        Duration staleAfter();
     }
 }

@@ -14,24 +14,29 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param code stable machine-readable code, the last part of {@code type}
  * @param errors the invalid fields, for validation problems
  * @param errorId the id under which an unexpected error was logged
+ * @param connections the connections the caller may choose from, when a request fits several
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(String type, String title, int status, String detail, String code, List<FieldError> errors,
-        String errorId) {
+        String errorId, List<ConnectionChoice> connections) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
     static final String TYPE_PREFIX = "urn:integration-hub:problem:";
 
     public static Problem of(int status, String code, String title, String detail) {
-        return new Problem(TYPE_PREFIX + code, title, status, detail, code, null, null);
+        return new Problem(TYPE_PREFIX + code, title, status, detail, code, null, null, null);
     }
 
     Problem withErrors(List<FieldError> fieldErrors) {
-        return new Problem(type, title, status, detail, code, fieldErrors, errorId);
+        return new Problem(type, title, status, detail, code, fieldErrors, errorId, connections);
     }
 
     Problem withErrorId(String id) {
-        return new Problem(type, title, status, detail, code, errors, id);
+        return new Problem(type, title, status, detail, code, errors, id, connections);
+    }
+
+    Problem withConnections(List<ConnectionChoice> options) {
+        return new Problem(type, title, status, detail, code, errors, errorId, List.copyOf(options));
     }
 
     /**
@@ -41,5 +46,14 @@ public record Problem(String type, String title, int status, String detail, Stri
      * @param message what is wrong with it
      */
     public record FieldError(String field, String message) {
+    }
+
+    /**
+     * One of several connections a request could mean.
+     *
+     * @param id what to send as {@code connection_id} to choose it
+     * @param account its account, for a person to recognise
+     */
+    public record ConnectionChoice(String id, String account) {
     }
 }

@@ -172,10 +172,15 @@ public class ProblemMappers {
             }
             errors.add(new Problem.FieldError(field, violation.getMessage()));
         }
+        return respond(validationFailed(errors));
+    }
+
+    static Problem validationFailed(List<Problem.FieldError> fieldErrors) {
+        List<Problem.FieldError> errors = new ArrayList<>(fieldErrors);
         errors.sort((a, b) -> a.field().compareTo(b.field()));
         String detail = "Invalid " + String.join(", ", errors.stream().map(Problem.FieldError::field).distinct().toList())
                 + ".";
-        return respond(Problem.of(400, "validation_failed", "Invalid request", detail).withErrors(errors));
+        return Problem.of(400, "validation_failed", "Invalid request", detail).withErrors(errors);
     }
 
     /**
