@@ -61,9 +61,11 @@ class ArchitectureTest {
                 .layer("Event").definedBy(inBase("event"))
                 .layer("Provider").definedBy(inBase("provider"))
                 .layer("Connection").definedBy(inBase("connection"))
+                .layer("Idempotency").definedBy(inBase("idempotency"))
                 .layer("Features").definedBy(FEATURES.stream().map(ArchitectureTest::inBase).toArray(String[]::new))
                 .whereLayer("Features").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Connection").mayOnlyBeAccessedByLayers("Features")
+                .whereLayer("Idempotency").mayOnlyBeAccessedByLayers("Features")
                 .whereLayer("Provider").mayOnlyBeAccessedByLayers("Connection", "Features")
                 .whereLayer("Event").mayOnlyBeAccessedByLayers("Provider", "Connection", "Features")
                 .whereLayer("Crypto").mayOnlyBeAccessedByLayers("Event", "Provider", "Connection", "Features")
@@ -71,9 +73,9 @@ class ArchitectureTest {
                 .whereLayer("Audit").mayOnlyBeAccessedByLayers("Event", "Provider", "Connection", "Features")
                 .whereLayer("Auth").mayOnlyBeAccessedByLayers("Event", "Provider", "Connection", "Features")
                 .whereLayer("Error").mayOnlyBeAccessedByLayers("Crypto", "Http", "Audit", "Auth", "Event", "Provider",
-                        "Connection", "Features")
+                        "Connection", "Idempotency", "Features")
                 .whereLayer("Config").mayOnlyBeAccessedByLayers("Error", "Crypto", "Http", "Audit", "Auth", "Event",
-                        "Provider", "Connection", "Features")
+                        "Provider", "Connection", "Idempotency", "Features")
                 .check(MAIN);
     }
 
