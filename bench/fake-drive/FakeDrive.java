@@ -1,0 +1,141 @@
+// A fake Google Drive for the upload benchmark: Drive's resumable upload at /upload/drive/v3/files (initiation,
+// chunks with Content-Range answered 308 + Range or 200 with the file, status queries), POST /direct (a plain body,
+// the baseline `curl --data-binary @file` posts to) and GET /stats ({"bytes": accepted bytes, "uploads": completed
+// resumable uploads and direct posts}). It keeps no content, only counts bytes per session and in total.
+//   java bench/fake-drive/FakeDrive.java <port>     (JDK 25, no dependencies)
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/** The benchmark's fake Drive: counts what arrives, answers as Drive's resumable upload does, stores nothing. */
+public class FakeDrive {
+
+    private static final String UPLOAD_PATH = "/upload/drive/v3/files";
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (?:(\\d+)-(\\d+)|\\*)/(\\d+|\\*)");
+
+    private static final Map<String, Session> SESSIONS = new ConcurrentHashMap<>();
+    private static final AtomicLong BYTES = new AtomicLong();
+    private static final AtomicLong UPLOADS = new AtomicLong();
+
+    /** One resumable session: how many bytes it accepted, and whether they are the whole file. */
+    private static final class Session {
+        final String fileId = "1" + UUID.randomUUID().toString().replace("-", "");
+        long received;
+        boolean completed;
+    }
+
+    public static void main(String[] args) throws IOException {
+        int port = Integer.parseInt(args[0]);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext(UPLOAD_PATH, exchange -> answer(exchange, FakeDrive::upload));
+        server.createContext("/direct", exchange -> answer(exchange, FakeDrive::direct));
+        server.createContext("/stats", exchange -> answer(exchange, e -> respond(e, 200,
+                "{\"bytes\": " + BYTES.get() + ", \"uploads\": " + UPLOADS.get() + "}")));
+        server.start();
+        System.out.println("fake drive listening on " + port);
+    }
+
+    /** A handler that may fail with IOException. */
+    private interface Handler {
+        void handle(HttpExchange exchange) throws IOException;
+    }
+
+    private static void answer(HttpExchange exchange, Handler handler) throws IOException {
+        try (exchange) {
+            handler.handle(exchange);
+        }
+    }
+
+    private static void direct(HttpExchange exchange) throws IOException {
+        long bytes = count(exchange.getRequestBody());
+        BYTES.addAndGet(bytes);
+        UPLOADS.incrementAndGet();
+        respond(exchange, 200, "{\"bytes\": " + bytes + "}");
+    }
+
+    private static void upload(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        if ("POST".equals(method)) {
+            count(exchange.getRequestBody());
+            String uploadId = UUID.randomUUID().toString();
+            SESSIONS.put(uploadId, new Session());
+            exchange.getResponseHeaders().set("Location", "http://" + exchange.getRequestHeaders().getFirst("Host")
+                    + UPLOAD_PATH + "?uploadType=resumable&upload_id=" + uploadId);
+            respond(exchange, 200, "");
+            return;
+        }
+        String query = String.valueOf(exchange.getRequestURI().getRawQuery());
+        Matcher id = Pattern.compile("(?:^|&)upload_id=([^&]+)").matcher(query);
+        Session session = id.find() ? SESSIONS.get(id.group(1)) : null;
+        Matcher range = CONTENT_RANGE.matcher(String.valueOf(exchange.getRequestHeaders().getFirst("Content-Range")));
+        if (!"PUT".equals(method) || session == null || !range.matches()) {
+            count(exchange.getRequestBody());
+            int status = session == null ? 404 : 400;
+            respond(exchange, status, "{\"error\": {\"code\": " + status + ", \"message\": \""
+                    + (session == null ? "Not Found" : "Bad Request") + "\"}}");
+            return;
+        }
+        long total = "*".equals(range.group(3)) ? -1 : Long.parseLong(range.group(3));
+        synchronized (session) {
+            if (range.group(1) != null && !session.completed && Long.parseLong(range.group(1)) == session.received) {
+                InputStream body = exchange.getRequestBody();
+                boolean gzip = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"));
+                long bytes = count(gzip ? new GZIPInputStream(body) : body);
+                session.received += bytes;
+                BYTES.addAndGet(bytes);
+            } else {
+                count(exchange.getRequestBody());
+            }
+            if (!session.completed && session.received == total) {
+                session.completed = true;
+                UPLOADS.incrementAndGet();
+            }
+            if (session.completed) {
+                respond(exchange, 200, "{\"kind\": \"drive#file\", \"id\": \"" + session.fileId + "\", \"size\": \""
+                        + session.received + "\", \"webViewLink\": \"https://drive.google.com/file/d/" + session.fileId
+                        + "/view\"}");
+            } else {
+                if (session.received > 0) {
+                    exchange.getResponseHeaders().set("Range", "bytes=0-" + (session.received - 1));
+                }
+                exchange.sendResponseHeaders(308, -1);
+            }
+        }
+    }
+
+    /** Reads a body to its end through a 64 KiB buffer; returns its length. */
+    private static long count(InputStream body) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long bytes = 0;
+        for (int read; (read = body.read(buffer)) != -1;) {
+            bytes += read;
+        }
+        return bytes;
+    }
+
+    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        if (body.length > 0) {
+            exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
+        }
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+}
