@@ -1,5 +1,6 @@
 package dev.integrationhub.error;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -26,6 +27,7 @@ import io.quarkus.hibernate.validator.runtime.jaxrs.ResteasyReactiveViolationExc
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Turns every exception that reaches the REST layer into an {@code application/problem+json} response. The
@@ -35,10 +37,15 @@ import io.quarkus.security.UnauthorizedException;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    /** How Quarkus' request body stream reports a body past {@code io.quarkus.max-request-size}. */
+    private static final String BODY_OVER_LIMIT = "Request too large";
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
-        return respond(e.problem());
+        Response.ResponseBuilder response = Response.status(e.problem().status()).type(Problem.MEDIA_TYPE)
+                .entity(e.problem());
+        e.retryAfter().ifPresent(delay -> response.header("Retry-After", Math.max(1, delay.toSeconds())));
+        return response.build();
     }
 
     @ServerExceptionMapper
@@ -73,6 +80,19 @@ public class ProblemMappers {
         };
         Response response = respond(problem);
         return status == 401 ? withChallenge(response, null) : response;
+    }
+
+    /**
+     * A body without a declared length that grew past its route's limit while it streamed in: the HTTP layer has
+     * answered 413 and is closing the connection; this is the caller's doing, not an error of the hub.
+     */
+    @ServerExceptionMapper
+    public Response streamFailed(IOException e, HttpServerRequest request) {
+        if (BODY_OVER_LIMIT.equals(e.getMessage())) {
+            LOG.debug("A request body without a declared length exceeded its route's limit");
+            return request.response().ended() ? null : respond(payloadTooLarge());
+        }
+        return respond(logged(e));
     }
 
     @ServerExceptionMapper

@@ -15,7 +15,12 @@ public record Backoff(Duration initial, Duration max) {
 
     /** The delay an HTTP answer asks for with {@code Retry-After} (in seconds; the date form is ignored). */
     public static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").filter(v -> v.matches("[0-9]{1,6}"))
+        return retryAfter(response.headers().firstValue("Retry-After").orElse(null));
+    }
+
+    /** The delay a {@code Retry-After} header value asks for (in seconds; the date form is ignored). */
+    public static Optional<Duration> retryAfter(String headerValue) {
+        return Optional.ofNullable(headerValue).map(String::trim).filter(v -> v.matches("[0-9]{1,6}"))
                 .map(v -> Duration.ofSeconds(Long.parseLong(v)));
     }
 

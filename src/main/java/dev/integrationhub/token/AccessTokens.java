@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +36,8 @@ public class AccessTokens {
     /** A handed-out token is valid for at least this long. */
     static final Duration VALID_FOR = Duration.ofSeconds(60);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** What a caller is told to wait when no token can be had now. */
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
     /** A usable access token and what it is for. Never carries the refresh token. */
     public record AccessToken(UUID connectionId, String token, Instant expiresAt, List<String> scopes, String account) {
@@ -72,8 +75,27 @@ public class AccessTokens {
         if (current.expiresAt() != null && current.expiresAt().isAfter(clock.instant().plus(VALID_FOR))) {
             return current;
         }
+        return refreshed(id, Optional.empty());
+    }
+
+    /**
+     * A token to use instead of one the provider refused (HTTP 401) before it expired: refreshed now, unless
+     * another caller already replaced it. Callers ask once per refused request, never in a loop.
+     *
+     * @throws ProblemException as {@link #forConnection}; 503 {@code provider_unavailable} when no other token can
+     *         be had now
+     */
+    public AccessToken replacing(AccessToken rejected) {
+        AccessToken replacement = refreshed(rejected.connectionId(), Optional.of(rejected.token()));
+        if (replacement.token().equals(rejected.token())) {
+            throw unavailable();
+        }
+        return replacement;
+    }
+
+    private AccessToken refreshed(UUID id, Optional<String> rejected) {
         CompletableFuture<AccessToken> flight = inFlight.computeIfAbsent(id,
-                key -> CompletableFuture.supplyAsync(() -> refreshNow(key), refreshes));
+                key -> CompletableFuture.supplyAsync(() -> refreshNow(key, rejected), refreshes));
         flight.whenComplete((token, failure) -> inFlight.remove(id, flight));
         try {
             return flight.get(patience.toMillis() * 2, TimeUnit.MILLISECONDS);
@@ -90,10 +112,10 @@ public class AccessTokens {
         }
     }
 
-    private AccessToken refreshNow(UUID id) {
+    private AccessToken refreshNow(UUID id, Optional<String> rejected) {
         Instant giveUp = clock.instant().plus(patience);
         while (true) {
-            switch (refresher.claimForUse(id, VALID_FOR)) {
+            switch (refresher.claimForUse(id, VALID_FOR, rejected)) {
                 case GrantRefresher.Fresh fresh -> {
                     return QuarkusTransaction.requiringNew().call(() -> read(id));
                 }
@@ -167,7 +189,7 @@ public class AccessTokens {
 
     private static ProblemException unavailable() {
         return new ProblemException(503, "provider_unavailable", "Provider unavailable",
-                "The provider cannot refresh this grant right now; try again later.");
+                "The provider cannot refresh this grant right now; try again later.").withRetryAfter(RETRY_AFTER);
     }
 
     @PreDestroy

@@ -138,15 +138,19 @@ public class GrantRefresher {
     /**
      * Claims one grant for a caller that needs a token now, waiting for the row lock: fresh enough, held by
      * another caller, not refreshable, or claimed.
+     *
+     * @param rejected an access token the provider refused although it had not expired: the stored token is not
+     *        fresh while it is still this one
      */
     @Transactional
-    public Claim claimForUse(UUID id, Duration validFor) {
+    public Claim claimForUse(UUID id, Duration validFor, Optional<String> rejected) {
         Instant now = clock.instant();
         Connection connection = connections.findById(id, LockModeType.PESSIMISTIC_WRITE);
         if (connection == null || !connection.status.isRefreshable()) {
             return new Unrefreshable(connection != null && connection.status == ConnectionStatus.NEEDS_REAUTH);
         }
-        if (connection.tokenExpiresAt != null && connection.tokenExpiresAt.isAfter(now.plus(validFor))) {
+        if (connection.tokenExpiresAt != null && connection.tokenExpiresAt.isAfter(now.plus(validFor))
+                && (rejected.isEmpty() || !rejected.equals(tokens.accessToken(connection)))) {
             return new Fresh();
         }
         if (connection.refreshLeaseUntil != null && connection.refreshLeaseUntil.isAfter(now)) {

@@ -98,7 +98,7 @@ class ProblemResponsesTest {
 
     @Test
     void oversizedJsonWithinTheByteLimitIsABadRequest() {
-        expectProblem(patch("{\"metadata\":{\"default_chat_id\":\"" + "1".repeat(JsonLimits.MAX_STRING_LENGTH + 1) + "\"}}"),
+        expectProblem(patch("{\"metadata\":{\"default_chat_id\":" + "1".repeat(JsonLimits.MAX_NUMBER_LENGTH + 1) + "}}"),
                 400, "json_too_large");
     }
 

@@ -15,7 +15,7 @@ final class ProviderJson {
     static ObjectMapper managedLike() {
         ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        new JsonLimits().customize(mapper);
+        new JsonLimits(0).customize(mapper);
         return mapper;
     }
 }

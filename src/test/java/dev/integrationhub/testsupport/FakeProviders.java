@@ -32,6 +32,8 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
     public static final String ACME_CLIENT_SECRET = "fake-acme-client-secret-" + "9d2e";
     public static final String WEBHOOK_SECRET = "fake-webhook-secret-" + "31c7a9";
     public static final String WEBHOOK_PATH = "/platform/webhooks";
+    /** Where the fake Gmail and Drive APIs live ({@code hub.google.api-root-url}). */
+    public static final String GOOGLE_APIS_PATH = "/googleapis/";
 
     /** Injects the running server into a test's field. */
     @Retention(RetentionPolicy.RUNTIME)
@@ -48,10 +50,11 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
     }
 
     private WireMockServer server;
+    private final FakeDrive drive = new FakeDrive();
 
     @Override
     public Map<String, String> start() {
-        server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        server = new WireMockServer(WireMockConfiguration.options().dynamicPort().extensions(drive));
         server.start();
         reset(server.baseUrl());
         IssuedSecrets.record(GOOGLE_CLIENT_SECRET, ACME_CLIENT_SECRET, WEBHOOK_SECRET);
@@ -73,6 +76,7 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                 Map.entry("hub.providers.acme.identity-scopes", "openid,profile,email"),
                 Map.entry("hub.integrations.acme_notes.provider", "acme"),
                 Map.entry("hub.integrations.acme_notes.scopes", "notes.read,notes.write"),
+                Map.entry("hub.google.api-root-url", base + GOOGLE_APIS_PATH),
                 Map.entry("hub.webhooks.url", base + WEBHOOK_PATH),
                 Map.entry("hub.webhooks.secret", WEBHOOK_SECRET));
     }
@@ -88,11 +92,13 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
         admin.resetRequests();
         admin.resetScenarios();
         admin.register(WireMock.post(WireMock.urlEqualTo(WEBHOOK_PATH)).willReturn(WireMock.ok()));
+        FakeDrive.install(admin, "/");
     }
 
     @Override
     public void inject(TestInjector injector) {
         injector.injectIntoFields(server, new TestInjector.AnnotatedAndMatchesType(InjectServer.class, WireMockServer.class));
+        injector.injectIntoFields(drive, new TestInjector.AnnotatedAndMatchesType(InjectServer.class, FakeDrive.class));
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -104,7 +105,8 @@ class RefreshSafetyTest {
         Connection connection = grant(first);
         clock.advance(ConnectionFixtures.TOKEN_LIFETIME.minusSeconds(10));
         google.refreshes(first, secret("ya29.rotation"), rotated, SCOPES);
-        GrantRefresher.Claimed claim = (GrantRefresher.Claimed) refresher.claimForUse(connection.id, Duration.ofHours(2));
+        GrantRefresher.Claimed claim = (GrantRefresher.Claimed) refresher.claimForUse(connection.id, Duration.ofHours(2),
+                Optional.empty());
         DatabaseRows.updateOne(dataSource, "UPDATE integration_tokens SET version = version + 1 WHERE id = ?", connection.id);
 
         assertThat(refresher.refresh(claim)).isEqualTo(RefreshOutcome.SUPERSEDED);

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -156,7 +157,7 @@ class RefreshTest {
         google.refreshes(refresh, secret("ya29.after-crash"), null, SCOPES);
         clock.advance(ConnectionFixtures.UNTIL_DUE.plusSeconds(1));
 
-        assertThat(refresher.claimForUse(connection.id, Duration.ofHours(2)))
+        assertThat(refresher.claimForUse(connection.id, Duration.ofHours(2), Optional.empty()))
                 .as("a replica claims the grant, then dies").isInstanceOf(GrantRefresher.Claimed.class);
         scheduler.runOnce();
         assertThat(google.refreshCallsWith(refresh)).as("leased to the dead replica").isZero();

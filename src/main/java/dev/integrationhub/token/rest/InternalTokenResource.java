@@ -3,7 +3,6 @@ package dev.integrationhub.token.rest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.ws.rs.POST;
@@ -14,18 +13,16 @@ import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import dev.integrationhub.audit.AuditLog;
+import dev.integrationhub.auth.CurrentCaller;
 import dev.integrationhub.auth.CurrentUser;
-import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.connection.ConnectionIds;
 import dev.integrationhub.token.AccessTokens;
 import dev.integrationhub.token.AccessTokens.AccessToken;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.ForbiddenException;
-import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * For platform services only (their own JWT with the role {@code hub.internal.role}): a currently valid access
@@ -45,21 +42,14 @@ public class InternalTokenResource {
 
     private final AccessTokens accessTokens;
     private final AuditLog audit;
-    private final SecurityIdentity identity;
-    private final CurrentUser caller;
-    private final JsonWebToken token;
-    private final String role;
-    private final Optional<List<String>> allowedClients;
+    private final CurrentCaller caller;
+    private final CurrentUser user;
 
-    InternalTokenResource(AccessTokens accessTokens, AuditLog audit, SecurityIdentity identity, CurrentUser caller,
-            JsonWebToken token, HubConfig config) {
+    InternalTokenResource(AccessTokens accessTokens, AuditLog audit, CurrentCaller caller, CurrentUser user) {
         this.accessTokens = accessTokens;
         this.audit = audit;
-        this.identity = identity;
         this.caller = caller;
-        this.token = token;
-        this.role = config.internal().role();
-        this.allowedClients = config.internal().allowedClients();
+        this.user = user;
     }
 
     @POST
@@ -67,27 +57,21 @@ public class InternalTokenResource {
     @Operation(summary = "A valid access token of a connection, for platform services holding the internal role.")
     public Response handOut(@PathParam("id") String id) {
         UUID connectionId = ConnectionIds.parse(id);
-        if (!identity.hasRole(role)) {
+        if (!caller.holdsInternalRole()) {
             throw refused(connectionId, "missing_role");
         }
-        if (allowedClients.filter(allowed -> !allowed.contains(clientId())).isPresent()) {
+        if (!caller.isAllowedClient()) {
             throw refused(connectionId, "client_not_allowed");
         }
         AccessToken token = accessTokens.forConnection(connectionId);
-        QuarkusTransaction.requiringNew().run(() -> audit.record(caller.id(), "token.handed_out", connectionId,
+        QuarkusTransaction.requiringNew().run(() -> audit.record(user.id(), "token.handed_out", connectionId,
                 Map.of("expires_at", String.valueOf(token.expiresAt()))));
         return Response.ok(new AccessTokenResponse(token.token(), token.expiresAt(), token.scopes(), token.account()))
                 .cacheControl(NO_STORE).build();
     }
 
-    /** The calling service's OAuth client: the token's {@code azp}, or its {@code client_id}. */
-    private String clientId() {
-        return Optional.ofNullable(token.<Object> getClaim("azp")).or(() -> Optional.ofNullable(token.getClaim("client_id")))
-                .map(String::valueOf).orElse("");
-    }
-
     private ForbiddenException refused(UUID connectionId, String reason) {
-        QuarkusTransaction.requiringNew().run(() -> audit.record(caller.id(), "token.refused", connectionId,
+        QuarkusTransaction.requiringNew().run(() -> audit.record(user.id(), "token.refused", connectionId,
                 Map.of("reason", reason)));
         return new ForbiddenException();
     }

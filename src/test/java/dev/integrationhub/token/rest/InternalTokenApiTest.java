@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 
-import java.time.Duration;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -21,7 +20,6 @@ import dev.integrationhub.testsupport.ConnectionFixtures;
 import dev.integrationhub.testsupport.Tokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.jwt.build.Jwt;
 
 /**
  * The internal token API: a platform service with the token-reader role gets a usable access token (never the
@@ -45,7 +43,7 @@ class InternalTokenApiTest {
         Connection connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "alice@example.com", access,
                 refresh);
 
-        String body = given().auth().oauth2(service("workflow-engine", ROLE))
+        String body = given().auth().oauth2(Tokens.forService("workflow-engine", ROLE))
                 .when().post("/api/internal/connections/{id}/access-token", connection.id)
                 .then().statusCode(200)
                 .body("access_token", equalTo(access))
@@ -61,7 +59,7 @@ class InternalTokenApiTest {
         Connection connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "alice@example.com",
                 secret("ya29.internal"), secret("1//internal"));
 
-        given().auth().oauth2(service("workflow-engine", ROLE))
+        given().auth().oauth2(Tokens.forService("workflow-engine", ROLE))
                 .when().post("/api/internal/connections/{id}/access-token", connection.id).then().statusCode(200);
 
         List<AuditEntry> trail = QuarkusTransaction.requiringNew().call(() -> entityManager
@@ -85,7 +83,7 @@ class InternalTokenApiTest {
         Connection connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "alice@example.com",
                 secret("ya29.internal"), secret("1//internal"));
 
-        given().auth().oauth2(service("workflow-engine", ROLE))
+        given().auth().oauth2(Tokens.forService("workflow-engine", ROLE))
                 .when().post("/api/internal/connections/{id}/access-token", connection.id)
                 .then().statusCode(200).header("Cache-Control", "no-store");
     }
@@ -109,7 +107,7 @@ class InternalTokenApiTest {
         Connection connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "a@example.com",
                 secret("ya29.x"), secret("1//x"));
 
-        given().auth().oauth2(service("unlisted-service", ROLE))
+        given().auth().oauth2(Tokens.forService("unlisted-service", ROLE))
                 .when().post("/api/internal/connections/{id}/access-token", connection.id)
                 .then().statusCode(403).contentType("application/problem+json").body("code", equalTo("forbidden"));
     }
@@ -119,7 +117,7 @@ class InternalTokenApiTest {
         Connection connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "a@example.com",
                 secret("ya29.x"), secret("1//x"));
 
-        given().auth().oauth2(service("unlisted-service", ROLE))
+        given().auth().oauth2(Tokens.forService("unlisted-service", ROLE))
                 .when().post("/api/internal/connections/{id}/access-token", connection.id).then().statusCode(403);
 
         List<AuditEntry> trail = QuarkusTransaction.requiringNew().call(() -> entityManager
@@ -143,30 +141,22 @@ class InternalTokenApiTest {
                 secret("ya29.x"), secret("1//x"));
         fixtures.markNeedsReauth(connection.id);
 
-        given().auth().oauth2(service("workflow-engine", ROLE))
+        given().auth().oauth2(Tokens.forService("workflow-engine", ROLE))
                 .when().post("/api/internal/connections/{id}/access-token", connection.id)
                 .then().statusCode(409).contentType("application/problem+json").body("code", equalTo("reauth_required"));
     }
 
     @Test
     void anUnknownConnectionIsNotFound() {
-        given().auth().oauth2(service("workflow-engine", ROLE))
+        given().auth().oauth2(Tokens.forService("workflow-engine", ROLE))
                 .when().post("/api/internal/connections/{id}/access-token", java.util.UUID.randomUUID())
                 .then().statusCode(404);
     }
 
     @Test
     void aMalformedConnectionIdIsABadRequest() {
-        given().auth().oauth2(service("workflow-engine", ROLE))
+        given().auth().oauth2(Tokens.forService("workflow-engine", ROLE))
                 .when().post("/api/internal/connections/{id}/access-token", "nope")
                 .then().statusCode(400).body("code", equalTo("invalid_connection_id"));
-    }
-
-    private static String service(String clientId, String role) {
-        String token = Jwt.issuer(Tokens.DEV_ISSUER).subject(clientId).claim("azp", clientId).groups(role)
-                .expiresIn(Duration.ofMinutes(5))
-                .sign(Tokens.readPrivateKey(Tokens.DEV_KEY));
-        dev.integrationhub.testsupport.IssuedSecrets.record(token);
-        return token;
     }
 }

@@ -1,0 +1,97 @@
+package dev.integrationhub.auth;
+
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.RequestScoped;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import dev.integrationhub.config.HubConfig;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.identity.SecurityIdentity;
+
+/**
+ * Who makes this request: a person through the web app (their own connections only), or a platform service
+ * holding {@code hub.internal.role} (any connection, audited). The internal token API and the actions decide
+ * with this one definition.
+ */
+@RequestScoped
+public class CurrentCaller {
+
+    /** A caller of the API. */
+    public sealed interface Caller {
+
+        /** The token's subject, as the audit trail names the actor. */
+        String subject();
+
+        /** Whose request keys and results these are ({@code user:…} or {@code service:…}), never mixed up. */
+        String scope();
+    }
+
+    /** A person of the platform, acting on their own connections. */
+    public record Person(String subject) implements Caller {
+
+        @Override
+        public String scope() {
+            return "user:" + subject;
+        }
+    }
+
+    /**
+     * A platform service acting on any connection.
+     *
+     * @param clientId its OAuth client ({@code azp} or {@code client_id})
+     */
+    public record PlatformService(String subject, String clientId) implements Caller {
+
+        @Override
+        public String scope() {
+            return "service:" + clientId;
+        }
+    }
+
+    private final SecurityIdentity identity;
+    private final JsonWebToken token;
+    private final CurrentUser user;
+    private final String role;
+    private final Optional<List<String>> allowedClients;
+
+    CurrentCaller(SecurityIdentity identity, JsonWebToken token, CurrentUser user, HubConfig config) {
+        this.identity = identity;
+        this.token = token;
+        this.user = user;
+        this.role = config.internal().role();
+        this.allowedClients = config.internal().allowedClients();
+    }
+
+    /** Whether the caller holds the internal role, whatever its client. */
+    public boolean holdsInternalRole() {
+        return identity.hasRole(role);
+    }
+
+    /** Whether a caller holding the role is one of {@code hub.internal.allowed-clients} (or there is no list). */
+    public boolean isAllowedClient() {
+        return allowedClients.map(allowed -> allowed.contains(clientId())).orElse(true);
+    }
+
+    /**
+     * The caller; a token with the internal role from a client that is not allowed is refused (403), never
+     * taken for a person.
+     */
+    public Caller caller() {
+        if (!holdsInternalRole()) {
+            return new Person(user.id());
+        }
+        if (!isAllowedClient()) {
+            throw new ForbiddenException();
+        }
+        return new PlatformService(user.id(), clientId());
+    }
+
+    /** The calling service's OAuth client: the token's {@code azp}, or its {@code client_id}. */
+    public String clientId() {
+        return Optional.ofNullable(token.<Object> getClaim("azp")).or(() -> Optional.ofNullable(token.getClaim("client_id")))
+                .map(String::valueOf).orElse("");
+    }
+}

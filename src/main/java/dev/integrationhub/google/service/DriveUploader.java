@@ -1,0 +1,167 @@
+package dev.integrationhub.google.service;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import com.google.api.client.googleapis.json.GoogleJsonResponseException;
+import com.google.api.client.googleapis.media.MediaHttpUploader;
+import com.google.api.client.http.FileContent;
+import com.google.api.services.drive.Drive;
+import com.google.api.services.drive.model.File;
+
+import dev.integrationhub.audit.AuditLog;
+import dev.integrationhub.auth.CurrentCaller.Caller;
+import dev.integrationhub.auth.CurrentCaller.PlatformService;
+import dev.integrationhub.config.HubConfig;
+import dev.integrationhub.connection.ConnectionIds;
+import dev.integrationhub.connection.service.ActionTargets;
+import dev.integrationhub.connection.service.ActionTargets.ActionTarget;
+import dev.integrationhub.error.Problem;
+import dev.integrationhub.error.ProblemException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Uploads a file to a connected Drive with the resumable protocol, streamed from the file the request was spooled
+ * to: one chunk ({@code hub.drive.chunk-size}) in memory at a time, whatever the file's size; a chunk that fails
+ * with a 5xx or a timeout is resumed from the offset Drive reports. With {@code drive.file}, Drive shows the hub
+ * only the files and folders it created, so a folder it did not create is "not found".
+ */
+@ApplicationScoped
+public class DriveUploader {
+
+    static final String INTEGRATION_TYPE = "google_drive";
+    static final String FILE_SCOPE = "https://www.googleapis.com/auth/drive.file";
+    private static final String OPERATION = "drive.upload";
+    private static final String FIELDS = "id,name,mimeType,size,webViewLink";
+    private static final Pattern FOLDER_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    private static final Pattern MEDIA_TYPE = Pattern
+            .compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}");
+    private static final int MAX_NAME_LENGTH = 255;
+
+    /**
+     * A file to upload.
+     *
+     * @param file where the request's file part was spooled
+     * @param name the name in Drive (without path)
+     * @param mimeType its media type; {@code null}: the file part's
+     */
+    public record Upload(Path file, long size, String name, String mimeType, String folderId, String connectionId) {
+    }
+
+    /** The file as Drive stored it. */
+    public record UploadedFile(String fileId, String name, String mimeType, Long size, String webViewLink) {
+    }
+
+    private final ActionTargets targets;
+    private final GoogleApis apis;
+    private final GoogleFailures failures;
+    private final AuditLog audit;
+    private final long chunkSize;
+    private final long maxFileSize;
+
+    DriveUploader(ActionTargets targets, GoogleApis apis, GoogleFailures failures, AuditLog audit, HubConfig config) {
+        this.targets = targets;
+        this.apis = apis;
+        this.failures = failures;
+        this.audit = audit;
+        this.chunkSize = config.drive().chunkSize().asLongValue();
+        this.maxFileSize = config.drive().maxFileSize().asLongValue();
+    }
+
+    void checkChunkSize(@Observes StartupEvent start) {
+        if (chunkSize <= 0 || chunkSize % MediaHttpUploader.MINIMUM_CHUNK_SIZE != 0
+                || chunkSize > Integer.MAX_VALUE) {
+            throw new IllegalStateException("hub.drive.chunk-size must be a positive multiple of 256 KiB below 2 GiB");
+        }
+    }
+
+    /**
+     * Uploads the file.
+     *
+     * @throws ProblemException 400 invalid name, folder or type; 413 over {@code hub.drive.max-file-size} (before
+     *         any call); 404/409 connection; 404 {@code folder_not_found}; 507 {@code drive_quota_exceeded};
+     *         409 {@code reauth_required}; 503 Google unavailable or the upload did not complete
+     */
+    public UploadedFile upload(Caller caller, Upload upload) {
+        validate(upload);
+        if (upload.size() > maxFileSize) {
+            throw new ProblemException(413, "file_too_large", "File too large",
+                    "The file has " + upload.size() + " bytes; the limit is " + maxFileSize + " bytes.");
+        }
+        Optional<UUID> connectionId = Optional.ofNullable(upload.connectionId()).map(ConnectionIds::parse);
+        ActionTarget target = targets.resolve(caller, INTEGRATION_TYPE, connectionId);
+        UploadedFile uploaded = send(target, upload);
+        Map<String, Object> detail = new HashMap<>(Map.of("size", upload.size(), "file_id", uploaded.fileId(),
+                "name", uploaded.name()));
+        if (caller instanceof PlatformService service) {
+            detail.put("client_id", service.clientId());
+        }
+        QuarkusTransaction.requiringNew().run(() -> audit.record(caller.subject(), "action.drive_upload", target.id(), detail));
+        return uploaded;
+    }
+
+    private UploadedFile send(ActionTarget target, Upload upload) {
+        Drive drive = apis.drive(target);
+        File metadata = new File().setName(upload.name()).setMimeType(upload.mimeType());
+        if (upload.folderId() != null) {
+            metadata.setParents(List.of(upload.folderId()));
+        }
+        try {
+            Drive.Files.Create create = drive.files()
+                    .create(metadata, new FileContent(upload.mimeType(), upload.file().toFile())).setFields(FIELDS);
+            create.getMediaHttpUploader().setDirectUploadEnabled(false).setChunkSize((int) chunkSize);
+            File file = create.execute();
+            return new UploadedFile(file.getId(), file.getName(), file.getMimeType(), file.getSize(), file.getWebViewLink());
+        } catch (GoogleJsonResponseException e) {
+            throw driveProblem(e, target, upload);
+        } catch (IOException e) {
+            throw new ProblemException(503, "google_unavailable", "Google unavailable",
+                    "Drive could not be reached or did not answer; the upload did not complete. Try again later.")
+                    .withRetryAfter(GoogleFailures.DEFAULT_RETRY_AFTER);
+        }
+    }
+
+    private ProblemException driveProblem(GoogleJsonResponseException e, ActionTarget target, Upload upload) {
+        if (e.getStatusCode() == 404 && upload.folderId() != null) {
+            return new ProblemException(404, "folder_not_found", "Folder not found",
+                    "Drive has no folder with this id that the hub created for this account.");
+        }
+        if (e.getStatusCode() == 403 && GoogleFailures.reasons(e).contains("storageQuotaExceeded")) {
+            return new ProblemException(507, "drive_quota_exceeded", "Drive quota exceeded",
+                    "The Drive of this account is full.");
+        }
+        return failures.of(e, target, OPERATION, FILE_SCOPE);
+    }
+
+    private static void validate(Upload upload) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        String name = upload.name();
+        if (name == null || name.isBlank()) {
+            errors.add(new Problem.FieldError("name", "is required (or a file name on the file part)"));
+        } else if (name.length() > MAX_NAME_LENGTH) {
+            errors.add(new Problem.FieldError("name", "must have at most " + MAX_NAME_LENGTH + " characters"));
+        } else if (name.chars().anyMatch(c -> c == '/' || c == '\\' || Character.isISOControl(c))) {
+            errors.add(new Problem.FieldError("name", "must not contain path separators or control characters"));
+        }
+        if (upload.folderId() != null && !FOLDER_ID.matcher(upload.folderId()).matches()) {
+            errors.add(new Problem.FieldError("folder_id", "is not a Drive folder id"));
+        }
+        if (upload.mimeType() == null || !MEDIA_TYPE.matcher(upload.mimeType()).matches()) {
+            errors.add(new Problem.FieldError("mime_type", "must be a media type such as text/plain"));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.integrationhub.google.service;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.api.client.googleapis.json.GoogleJsonResponseException;
+import com.google.api.client.http.FileContent;
+import com.google.api.services.gmail.Gmail;
+import com.google.api.services.gmail.model.Message;
+
+import dev.integrationhub.audit.AuditLog;
+import dev.integrationhub.auth.CurrentCaller.Caller;
+import dev.integrationhub.auth.CurrentCaller.PlatformService;
+import dev.integrationhub.config.HubConfig;
+import dev.integrationhub.connection.ConnectionIds;
+import dev.integrationhub.connection.service.ActionTargets;
+import dev.integrationhub.connection.service.ActionTargets.ActionTarget;
+import dev.integrationhub.error.ProblemException;
+import dev.integrationhub.google.rest.SendMailRequest;
+import dev.integrationhub.idempotency.IdempotentRequests;
+import dev.integrationhub.idempotency.IdempotentRequests.Begun;
+import dev.integrationhub.idempotency.IdempotentRequests.Replayed;
+import dev.integrationhub.idempotency.IdempotentRequests.Started;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * Sends mail from a connected Gmail account, at most once. The MIME is built and checked first; then, with an
+ * {@code Idempotency-Key}, the request is recorded, so a repeat returns the first result instead of a second
+ * mail; then the message goes to Gmail's media upload endpoint ({@code message/rfc822}) in one request, which is
+ * sent again only when Google refused its token. Gmail has no idempotency of its own and, with {@code gmail.send}
+ * alone, a sent message cannot be looked up: a send whose answer never came is recorded as unknown and never
+ * repeated by the hub.
+ */
+@ApplicationScoped
+public class GmailSender {
+
+    static final String INTEGRATION_TYPE = "gmail";
+    static final String SEND_SCOPE = "https://www.googleapis.com/auth/gmail.send";
+    private static final String OPERATION = "gmail.send";
+
+    /** What Gmail answered for a sent message. */
+    public record SentMail(String messageId, String threadId) {
+    }
+
+    private final ActionTargets targets;
+    private final GoogleApis apis;
+    private final GoogleFailures failures;
+    private final IdempotentRequests idempotency;
+    private final AuditLog audit;
+    private final ObjectMapper json;
+    private final MimeComposer composer;
+
+    GmailSender(ActionTargets targets, GoogleApis apis, GoogleFailures failures, IdempotentRequests idempotency,
+            AuditLog audit, ObjectMapper json, HubConfig config, InstantSource clock) {
+        this.targets = targets;
+        this.apis = apis;
+        this.failures = failures;
+        this.idempotency = idempotency;
+        this.audit = audit;
+        this.json = json;
+        this.composer = new MimeComposer(config.gmail().maxMessageSize().asLongValue(), clock);
+    }
+
+    /**
+     * Sends the message.
+     *
+     * @param idempotencyKey required for platform services, optional for people
+     * @throws ProblemException 400 invalid message, 413 too large, 404/409 connection, 409
+     *         {@code request_in_progress}, 422 key reused, 409 {@code reauth_required}, 503 Google unavailable
+     *         (nothing sent), 502 {@code outcome_unknown} (maybe sent; not repeated)
+     */
+    public SentMail send(Caller caller, SendMailRequest request, Optional<String> idempotencyKey) {
+        if (caller instanceof PlatformService && idempotencyKey.isEmpty()) {
+            throw ProblemException.badRequest("idempotency_key_required",
+                    "A platform service must send an Idempotency-Key header with each message.");
+        }
+        Optional<UUID> connectionId = Optional.ofNullable(request.connectionId()).map(ConnectionIds::parse);
+        ActionTarget target = targets.resolve(caller, INTEGRATION_TYPE, connectionId);
+        try (ComposedMessage message = composer.compose(target.account(), request)) {
+            Optional<Started<SentMail>> started = Optional.empty();
+            if (idempotencyKey.isPresent()) {
+                Begun<SentMail> begun = idempotency.begin(caller.scope(), idempotencyKey.get(), OPERATION,
+                        fingerprint(target, request), SentMail.class);
+                if (begun instanceof Replayed<SentMail> replayed) {
+                    return replayed.result();
+                }
+                started = Optional.of((Started<SentMail>) begun);
+            }
+            return deliver(caller, target, message, started);
+        }
+    }
+
+    private SentMail deliver(Caller caller, ActionTarget target, ComposedMessage message,
+            Optional<Started<SentMail>> started) {
+        SentMail sent;
+        try {
+            sent = upload(target, message);
+        } catch (OutcomeUnknownException e) {
+            started.ifPresent(idempotency::unknown);
+            throw e.problem();
+        } catch (RuntimeException e) {
+            started.ifPresent(idempotency::abandoned);
+            throw e;
+        }
+        Map<String, Object> detail = new HashMap<>(Map.of("size", message.size(), "recipients", message.recipients(),
+                "message_id", sent.messageId()));
+        if (caller instanceof PlatformService service) {
+            detail.put("client_id", service.clientId());
+        }
+        QuarkusTransaction.requiringNew().run(() -> audit.record(caller.subject(), "action.gmail_send", target.id(), detail));
+        started.ifPresent(request -> idempotency.succeeded(request, sent));
+        return sent;
+    }
+
+    private SentMail upload(ActionTarget target, ComposedMessage message) {
+        Gmail gmail = apis.gmail(target);
+        try {
+            Gmail.Users.Messages.Send send = gmail.users().messages().send("me", null,
+                    new FileContent("message/rfc822", message.file().toFile()));
+            send.getMediaHttpUploader().setDirectUploadEnabled(true);
+            send.setFields("id,threadId");
+            Message sent = send.execute();
+            return new SentMail(sent.getId(), sent.getThreadId());
+        } catch (GoogleJsonResponseException e) {
+            throw failures.of(e, target, OPERATION, SEND_SCOPE);
+        } catch (ConnectException | NoRouteToHostException | UnknownHostException e) {
+            throw GoogleFailures.unavailable();
+        } catch (IOException e) {
+            throw new OutcomeUnknownException();
+        }
+    }
+
+    /** The request as it would be sent: the same key with another body is a different request. */
+    private byte[] fingerprint(ActionTarget target, SendMailRequest request) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(target.id().toString().getBytes(StandardCharsets.UTF_8));
+            return digest.digest(json.writeValueAsBytes(request));
+        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+            throw new IllegalStateException("cannot fingerprint a request", e);
+        }
+    }
+
+    /** The request may have reached Gmail, but its answer did not come back. */
+    private static final class OutcomeUnknownException extends RuntimeException {
+
+        OutcomeUnknownException() {
+            super("outcome unknown", null, false, false);
+        }
+
+        ProblemException problem() {
+            return new ProblemException(502, "outcome_unknown", "Outcome unknown",
+                    "Gmail did not answer after the message was handed over: it may or may not have been sent. The"
+                            + " hub does not send it again; check the mailbox before sending it with a new key.");
+        }
+    }
+}
