@@ -13,13 +13,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +36,7 @@ import dev.integrationhub.connection.ConnectionStatus;
 import dev.integrationhub.testsupport.ConnectionFixtures;
 import dev.integrationhub.testsupport.FakeDrive;
 import dev.integrationhub.testsupport.FakeGoogleApis;
+import dev.integrationhub.testsupport.FakeOAuth;
 import dev.integrationhub.testsupport.FakeProviders;
 import dev.integrationhub.testsupport.Tokens;
 import dev.integrationhub.testsupport.Webhooks;
@@ -71,10 +75,15 @@ class DriveUploadTest {
 
     @AfterEach
     void noSpooledFileOutlivesItsRequest() throws IOException {
-        if (Files.isDirectory(uploads)) {
-            try (Stream<Path> left = Files.list(uploads)) {
-                assertThat(left).isEmpty();
-            }
+        assertThat(spooled()).isEmpty();
+    }
+
+    private List<Path> spooled() throws IOException {
+        if (!Files.isDirectory(uploads)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(uploads)) {
+            return files.toList();
         }
     }
 
@@ -116,11 +125,28 @@ class DriveUploadTest {
     }
 
     @Test
+    void theSpooledFileLivesOnlyWhileItsUploadRuns() throws IOException {
+        Connection connection = drive("alice");
+        drive.delayChunk(1, Duration.ofSeconds(1));
+
+        CompletableFuture<Integer> upload = CompletableFuture.supplyAsync(() -> given().auth()
+                .oauth2(Tokens.forUser(connection.userId)).multiPart("file", "figures.bin", content(300_000))
+                .when().post("/api/integrations/google_drive/files").then().extract().statusCode());
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> spooled().size() == 1);
+
+        assertThat(upload.join()).isEqualTo(201);
+        assertThat(spooled()).isEmpty();
+    }
+
+    @Test
     void anUploadByAPlatformServiceIsAuditedWithoutContent() {
         Connection connection = drive("alice");
 
+        String text = FakeOAuth.secret("file content");
+
         given().auth().oauth2(Tokens.forService("workflow-engine", "integration-hub-token-reader"))
-                .multiPart("file", "figures.bin", content(1000)).multiPart("connection_id", connection.id.toString())
+                .multiPart("file", "notes.txt", text.getBytes(StandardCharsets.UTF_8), "text/plain")
+                .multiPart("connection_id", connection.id.toString())
                 .when().post("/api/integrations/google_drive/files").then().statusCode(201);
 
         AuditEntry entry = QuarkusTransaction.requiringNew().call(() -> entityManager
@@ -128,7 +154,7 @@ class DriveUploadTest {
                         AuditEntry.class)
                 .setParameter(1, connection.id).getSingleResult());
         assertThat(entry.actor).isEqualTo("workflow-engine");
-        assertThat(entry.detail).containsEntry("client_id", "workflow-engine").containsEntry("size", 1000)
+        assertThat(entry.detail).containsEntry("client_id", "workflow-engine").containsEntry("size", text.length())
                 .containsEntry("file_id", drive.uploads().getFirst().fileId());
     }
 
