@@ -95,6 +95,9 @@ public interface HubConfig {
     /** Requests that carry an {@code Idempotency-Key}. */
     Idempotency idempotency();
 
+    /** The platform's Telegram bot; without a bot token, {@code telegram} is not offered. */
+    Telegram telegram();
+
     interface Provider {
 
         /** The client id registered at the provider. Without it the provider's integrations cannot be connected. */
@@ -345,5 +348,25 @@ public interface HubConfig {
          */
         @WithDefault("10m")
         Duration staleAfter();
+    }
+
+    interface Telegram {
+
+        /** The bot's token from BotFather (a secret: it is part of every Bot API URL); unset: no Telegram. */
+        Optional<String> botToken();
+
+        /** The bot's username (without {@code @}), for the {@code https://t.me/<username>?start=<code>} links. */
+        Optional<@Pattern(regexp = "[A-Za-z][A-Za-z0-9_]{3,31}", message = "must be a Telegram bot username") String> botUsername();
+
+        /**
+         * The secret Telegram sends with each update ({@code X-Telegram-Bot-Api-Secret-Token}), set with the webhook;
+         * required with {@code bot-token}.
+         */
+        Optional<@Pattern(regexp = "[A-Za-z0-9_-]{1,256}", message = "must be 1-256 of A-Z a-z 0-9 _ -") String> webhookSecret();
+
+        /** Root URL of the Bot API; tests and the sandbox point it at fakes. */
+        @WithDefault("https://api.telegram.org")
+        @Pattern(regexp = BASE_URL, message = "must be an absolute http(s) URL without trailing slash")
+        String apiRootUrl();
     }
 }

@@ -91,16 +91,15 @@ public class GmailSender {
         Optional<UUID> connectionId = Optional.ofNullable(request.connectionId()).map(ConnectionIds::parse);
         ActionTarget target = targets.resolve(caller, INTEGRATION_TYPE, connectionId);
         try (ComposedMessage message = composer.compose(target.account(), request)) {
-            Optional<Started<SentMail>> started = Optional.empty();
-            if (idempotencyKey.isPresent()) {
-                Begun<SentMail> begun = idempotency.begin(caller.scope(), idempotencyKey.get(), OPERATION,
-                        fingerprint(target, request), SentMail.class);
-                if (begun instanceof Replayed<SentMail> replayed) {
-                    return replayed.result();
-                }
-                started = Optional.of((Started<SentMail>) begun);
+            if (idempotencyKey.isEmpty()) {
+                return deliver(caller, target, message, Optional.empty());
             }
-            return deliver(caller, target, message, started);
+            Begun<SentMail> begun = idempotency.begin(caller.scope(), idempotencyKey.get(), OPERATION,
+                    fingerprint(target, request), SentMail.class);
+            return switch (begun) {
+                case Replayed<SentMail> replayed -> replayed.result();
+                case Started<SentMail> started -> deliver(caller, target, message, Optional.of(started));
+            };
         }
     }
 
