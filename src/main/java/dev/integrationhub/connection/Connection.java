@@ -39,10 +39,11 @@ public class Connection {
     @Column(nullable = false, updatable = false)
     public String provider;
 
-    /** The provider's stable id of the account (OIDC {@code sub}). */
+    /** The provider's stable id of the account (OIDC {@code sub}; Telegram's user id). */
     @Column(name = "account_subject", nullable = false, updatable = false)
     public String accountSubject;
 
+    /** How the account is shown: its e-mail address; for Telegram, the user's {@code @username}. */
     @Column(name = "account_email")
     public String accountEmail;
 

@@ -68,6 +68,33 @@ public class ConnectionLifecycle {
         return created;
     }
 
+    /**
+     * An account was bound without tokens (a Telegram chat through the platform bot): the connection is
+     * {@code active} and never refreshed. A new or revived one fires {@code connection.created}, one that needed
+     * reauthorization {@code connection.recovered}.
+     *
+     * @return whether the connection counts as created (new or revived)
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean bound(Connection connection, boolean isNew) {
+        ConnectionStatus before = connection.status;
+        connection.status = ConnectionStatus.ACTIVE;
+        connection.refreshDueAt = null;
+        connection.refreshLeaseUntil = null;
+        connection.refreshFailures = 0;
+        connection.lastRefreshError = null;
+        if (isNew) {
+            connections.persist(connection);
+        }
+        boolean created = isNew || before == ConnectionStatus.REVOKED;
+        if (created) {
+            events.publish(ConnectionEvents.CREATED, connection);
+        } else if (before != ConnectionStatus.ACTIVE) {
+            events.publish(ConnectionEvents.RECOVERED, connection);
+        }
+        return created;
+    }
+
     /** Leases a locked grant to a caller that refreshes it now; other callers wait for the lease. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void lease(Connection connection) {

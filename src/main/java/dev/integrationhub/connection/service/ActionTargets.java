@@ -1,6 +1,9 @@
 package dev.integrationhub.connection.service;
 
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -28,8 +31,21 @@ public class ActionTargets {
      * The connection an action uses.
      *
      * @param account the account's e-mail address (or provider id), e.g. the sender of a mail
+     * @param metadata its metadata, e.g. the Telegram chats it may post to
      */
-    public record ActionTarget(UUID id, String userId, String integrationType, String account) {
+    public record ActionTarget(UUID id, String userId, String integrationType, String account, ConnectionStatus status,
+            Map<String, Object> metadata) {
+
+        /**
+         * @throws ProblemException 409 {@code reauth_required} unless the connection can be used (active or
+         *         degraded)
+         */
+        public void requireUsable() {
+            if (!status.isRefreshable()) {
+                throw new ProblemException(409, "reauth_required", "Reconnect required",
+                        "The user must connect this account again before it can be used.");
+            }
+        }
     }
 
     private final ConnectionRepository connections;
@@ -79,19 +95,22 @@ public class ActionTargets {
     }
 
     /**
-     * The provider refused an action for lack of a scope the grant was thought to hold (the user removed it, or an
-     * old grant): the user must connect again, and is told which permission is missing.
+     * The provider refused an action in a way only the user can fix (a scope the grant was thought to hold is
+     * missing, the bot was blocked): the user must connect again, and is told why.
+     *
+     * @param reason what the user must know, without secrets
      */
     @Transactional
-    public void markMissingScope(UUID id, String scope) {
+    public void markNeedsReauth(UUID id, String reason) {
         Connection connection = connections.findById(id);
         if (connection != null && connection.status.isRefreshable()) {
-            lifecycle.markNeedsReauth(connection, "the provider refused an action: missing scope " + scope);
+            lifecycle.markNeedsReauth(connection, reason);
         }
     }
 
     private static ActionTarget target(Connection connection) {
-        return new ActionTarget(connection.id, connection.userId, connection.integrationType, account(connection));
+        return new ActionTarget(connection.id, connection.userId, connection.integrationType, account(connection),
+                connection.status, Collections.unmodifiableMap(new HashMap<>(connection.metadata)));
     }
 
     private static String account(Connection connection) {

@@ -96,6 +96,28 @@ public class ConnectionService {
     }
 
     /**
+     * Stores an account bound without tokens (a Telegram chat): the same account of the user is the same
+     * connection, made {@code active} again, with the given metadata merged into its own.
+     *
+     * @param account how the account is shown (e.g. a Telegram {@code @username}); {@code null}: its subject
+     */
+    @Transactional
+    public RecordedGrant recordBinding(String userId, String integrationType, String provider, String accountSubject,
+            String account, Map<String, Object> metadata) {
+        Optional<Connection> existing = connections.findByAccount(userId, integrationType, provider, accountSubject);
+        Connection connection = existing
+                .orElseGet(() -> Connection.newFor(userId, integrationType, provider, accountSubject));
+        connection.accountEmail = account;
+        Map<String, Object> merged = new HashMap<>(connection.metadata);
+        merged.putAll(metadata);
+        connection.metadata = merged;
+        boolean created = lifecycle.bound(connection, existing.isEmpty());
+        audit.record(userId, created ? "connection.connected" : "connection.reconnected", connection.id,
+                Map.of("integration_type", integrationType, "provider", provider));
+        return new RecordedGrant(connection, created);
+    }
+
+    /**
      * Whether a grant for the user's account could be kept fresh once stored: it has a refresh token, or the
      * account's connection already holds one (a reconnect often comes without).
      */

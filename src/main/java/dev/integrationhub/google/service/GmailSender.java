@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,8 +12,6 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
 import com.google.api.client.http.FileContent;
 import com.google.api.services.gmail.Gmail;
@@ -31,10 +26,8 @@ import dev.integrationhub.connection.service.ActionTargets;
 import dev.integrationhub.connection.service.ActionTargets.ActionTarget;
 import dev.integrationhub.error.ProblemException;
 import dev.integrationhub.google.rest.SendMailRequest;
-import dev.integrationhub.idempotency.IdempotentRequests;
-import dev.integrationhub.idempotency.IdempotentRequests.Begun;
-import dev.integrationhub.idempotency.IdempotentRequests.Replayed;
-import dev.integrationhub.idempotency.IdempotentRequests.Started;
+import dev.integrationhub.idempotency.AtMostOnce;
+import dev.integrationhub.idempotency.OutcomeUnknownException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -59,19 +52,17 @@ public class GmailSender {
     private final ActionTargets targets;
     private final GoogleApis apis;
     private final GoogleFailures failures;
-    private final IdempotentRequests idempotency;
+    private final AtMostOnce once;
     private final AuditLog audit;
-    private final ObjectMapper json;
     private final MimeComposer composer;
 
-    GmailSender(ActionTargets targets, GoogleApis apis, GoogleFailures failures, IdempotentRequests idempotency,
-            AuditLog audit, ObjectMapper json, HubConfig config, InstantSource clock) {
+    GmailSender(ActionTargets targets, GoogleApis apis, GoogleFailures failures, AtMostOnce once, AuditLog audit,
+            HubConfig config, InstantSource clock) {
         this.targets = targets;
         this.apis = apis;
         this.failures = failures;
-        this.idempotency = idempotency;
+        this.once = once;
         this.audit = audit;
-        this.json = json;
         this.composer = new MimeComposer(config.gmail().maxMessageSize().asLongValue(), clock);
     }
 
@@ -91,37 +82,23 @@ public class GmailSender {
         Optional<UUID> connectionId = Optional.ofNullable(request.connectionId()).map(ConnectionIds::parse);
         ActionTarget target = targets.resolve(caller, INTEGRATION_TYPE, connectionId);
         try (ComposedMessage message = composer.compose(target.account(), request)) {
-            if (idempotencyKey.isEmpty()) {
-                return deliver(caller, target, message, Optional.empty());
-            }
-            Begun<SentMail> begun = idempotency.begin(caller.scope(), idempotencyKey.get(), OPERATION,
-                    fingerprint(target, request), SentMail.class);
-            return switch (begun) {
-                case Replayed<SentMail> replayed -> replayed.result();
-                case Started<SentMail> started -> deliver(caller, target, message, Optional.of(started));
-            };
+            return once.run(caller.scope(), idempotencyKey, OPERATION, new Fingerprinted(target.id(), request),
+                    SentMail.class, () -> deliver(caller, target, message));
         }
     }
 
-    private SentMail deliver(Caller caller, ActionTarget target, ComposedMessage message,
-            Optional<Started<SentMail>> started) {
-        SentMail sent;
-        try {
-            sent = upload(target, message);
-        } catch (OutcomeUnknownException e) {
-            started.ifPresent(idempotency::unknown);
-            throw e.problem();
-        } catch (RuntimeException e) {
-            started.ifPresent(idempotency::abandoned);
-            throw e;
-        }
+    /** What makes two requests the same: the connection they act with and the message. */
+    private record Fingerprinted(UUID connectionId, SendMailRequest request) {
+    }
+
+    private SentMail deliver(Caller caller, ActionTarget target, ComposedMessage message) {
+        SentMail sent = upload(target, message);
         Map<String, Object> detail = new HashMap<>(Map.of("size", message.size(), "recipients", message.recipients(),
                 "message_id", sent.messageId()));
         if (caller instanceof PlatformService service) {
             detail.put("client_id", service.clientId());
         }
         QuarkusTransaction.requiringNew().run(() -> audit.record(caller.subject(), "action.gmail_send", target.id(), detail));
-        started.ifPresent(request -> idempotency.succeeded(request, sent));
         return sent;
     }
 
@@ -139,32 +116,7 @@ public class GmailSender {
         } catch (ConnectException | NoRouteToHostException | UnknownHostException e) {
             throw GoogleFailures.unavailable();
         } catch (IOException e) {
-            throw new OutcomeUnknownException();
-        }
-    }
-
-    /** The request as it would be sent: the same key with another body is a different request. */
-    private byte[] fingerprint(ActionTarget target, SendMailRequest request) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(target.id().toString().getBytes(StandardCharsets.UTF_8));
-            return digest.digest(json.writeValueAsBytes(request));
-        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
-            throw new IllegalStateException("cannot fingerprint a request", e);
-        }
-    }
-
-    /** The request may have reached Gmail, but its answer did not come back. */
-    private static final class OutcomeUnknownException extends RuntimeException {
-
-        OutcomeUnknownException() {
-            super("outcome unknown", null, false, false);
-        }
-
-        ProblemException problem() {
-            return new ProblemException(502, "outcome_unknown", "Outcome unknown",
-                    "Gmail did not answer after the message was handed over: it may or may not have been sent. The"
-                            + " hub does not send it again; check the mailbox before sending it with a new key.");
+            throw new OutcomeUnknownException("the message");
         }
     }
 }

@@ -70,7 +70,7 @@ public class GoogleFailures {
         List<String> reasons = reasons(e);
         LOG.infof("Connection %s: Google refused %s with HTTP %d %s", target.id(), action, status, reasons);
         if (status == 403 && (reasons.stream().anyMatch(MISSING_SCOPE::contains) || insufficientScope(e))) {
-            targets.markMissingScope(target.id(), requiredScope);
+            targets.markNeedsReauth(target.id(), "the provider refused an action: missing scope " + requiredScope);
             return new ProblemException(409, "reauth_required", "Reconnect required",
                     "The account no longer grants " + requiredScope + "; the user must connect it again.");
         }

@@ -1,5 +1,9 @@
 package dev.integrationhub.oauth.rest;
 
+import java.util.Optional;
+
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -17,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import dev.integrationhub.auth.CurrentUser;
 import dev.integrationhub.config.HubConfig;
+import dev.integrationhub.connection.ConnectMethod;
 import dev.integrationhub.connection.rest.ConnectionView;
 import dev.integrationhub.error.ProblemException;
 import dev.integrationhub.oauth.service.ConnectFlowService;
@@ -40,9 +45,11 @@ public class ConnectResource {
     private final BindingCookie cookies;
     private final CurrentUser user;
     private final HubConfig config;
+    private final Instance<ConnectMethod> otherMethods;
 
     ConnectResource(ConnectFlowService flows, HeldGrants held, BrowserResponses browser, BindingCookie cookies,
-            CurrentUser user, HubConfig config) {
+            CurrentUser user, HubConfig config, @Any Instance<ConnectMethod> otherMethods) {
+        this.otherMethods = otherMethods;
         this.flows = flows;
         this.held = held;
         this.browser = browser;
@@ -57,6 +64,12 @@ public class ConnectResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start connecting an account: answers the URL the browser opens next.")
     public ConnectResponse connect(@NotNull @Valid ConnectRequest request) {
+        Optional<ConnectMethod> other = otherMethods.stream().filter(m -> m.offers(request.integrationType()))
+                .findFirst();
+        if (other.isPresent()) {
+            ConnectMethod.Started started = other.get().start(user.id(), request.integrationType());
+            return new ConnectResponse(started.url(), started.expiresAt());
+        }
         ConnectFlowService.StartedConnect started = flows.start(user.id(), request.integrationType(),
                 request.returnTo(), request.display());
         return new ConnectResponse(started.oauthUrl(), started.expiresAt());
