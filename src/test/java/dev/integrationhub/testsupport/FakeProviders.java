@@ -34,6 +34,12 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
     public static final String WEBHOOK_PATH = "/platform/webhooks";
     /** Where the fake Gmail and Drive APIs live ({@code hub.google.api-root-url}). */
     public static final String GOOGLE_APIS_PATH = "/googleapis/";
+    /** The platform's Telegram bot, whose Bot API lives under {@link #TELEGRAM_API_PATH}; see {@link FakeTelegram}. */
+    public static final String TELEGRAM_BOT_TOKEN = "123456789:" + "fake-bot-token-" + "Qw7Zr2xKp4";
+    public static final String TELEGRAM_BOT_USERNAME = "hub_test_bot";
+    public static final String TELEGRAM_WEBHOOK_SECRET = "fake-telegram-webhook-secret-" + "b81e";
+    /** Where the fake Bot API lives ({@code hub.telegram.api-root-url}). */
+    public static final String TELEGRAM_API_PATH = "/telegram";
 
     /** Injects the running server into a test's field. */
     @Retention(RetentionPolicy.RUNTIME)
@@ -58,6 +64,7 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
         server.start();
         reset(server.baseUrl());
         IssuedSecrets.record(GOOGLE_CLIENT_SECRET, ACME_CLIENT_SECRET, WEBHOOK_SECRET);
+        IssuedSecrets.record(TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET);
         String base = server.baseUrl();
         return Map.ofEntries(
                 Map.entry("hub.providers.google.client-id", GOOGLE_CLIENT_ID),
@@ -77,6 +84,10 @@ public class FakeProviders implements QuarkusTestResourceLifecycleManager {
                 Map.entry("hub.integrations.acme_notes.provider", "acme"),
                 Map.entry("hub.integrations.acme_notes.scopes", "notes.read,notes.write"),
                 Map.entry("hub.google.api-root-url", base + GOOGLE_APIS_PATH),
+                Map.entry("hub.telegram.bot-token", TELEGRAM_BOT_TOKEN),
+                Map.entry("hub.telegram.bot-username", TELEGRAM_BOT_USERNAME),
+                Map.entry("hub.telegram.webhook-secret", TELEGRAM_WEBHOOK_SECRET),
+                Map.entry("hub.telegram.api-root-url", base + TELEGRAM_API_PATH),
                 Map.entry("hub.webhooks.url", base + WEBHOOK_PATH),
                 Map.entry("hub.webhooks.secret", WEBHOOK_SECRET));
     }
