@@ -22,6 +22,15 @@ public final class FlowSecrets {
         return BASE64URL.encodeToString(bytes);
     }
 
+    /** A random code of {@code length} decimal digits, for a person to type (e.g. a chat verification code). */
+    public static String digits(int length) {
+        StringBuilder code = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            code.append((char) ('0' + RANDOM.nextInt(10)));
+        }
+        return code.toString();
+    }
+
     public static byte[] sha256(String value) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.US_ASCII));

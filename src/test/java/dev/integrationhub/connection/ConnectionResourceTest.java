@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
 import java.util.List;
@@ -18,8 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+
 import dev.integrationhub.audit.AuditEntry;
 import dev.integrationhub.testsupport.ConnectionFixtures;
+import dev.integrationhub.testsupport.FakeProviders;
+import dev.integrationhub.testsupport.FakeTelegram;
 import dev.integrationhub.testsupport.Tokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,6 +38,9 @@ import io.restassured.response.Response;
  */
 @QuarkusTest
 class ConnectionResourceTest {
+
+    @FakeProviders.InjectServer
+    WireMockServer providerServer;
 
     @Inject
     ConnectionFixtures fixtures;
@@ -124,31 +133,35 @@ class ConnectionResourceTest {
     }
 
     @Test
-    void theOwnerSetsTheTelegramDefaultChat() {
+    void theOwnerAsksForATelegramDefaultChatWhichWaitsForItsCode() {
         String alice = ConnectionFixtures.newUser("alice");
         Connection telegram = fixtures.create(alice, "telegram", null, "bot-scoped-token", null);
+        new FakeTelegram(providerServer).acceptsMessages();
 
         setDefaultChat(alice, telegram, "\"-1001234567890\"")
-                .then().statusCode(200).body("metadata.default_chat_id", equalTo("-1001234567890"));
+                .then().statusCode(200).body("metadata.pending_chat_id", equalTo("-1001234567890"))
+                .body("metadata", not(hasKey("default_chat_id")));
 
-        assertThat(fixtures.find(telegram.id).metadata).containsEntry("default_chat_id", "-1001234567890");
+        assertThat(fixtures.find(telegram.id).metadata).containsEntry("pending_chat_id", "-1001234567890");
     }
 
     @Test
-    void theOwnerRemovesTheTelegramDefaultChat() {
+    void theOwnerDropsAPendingTelegramChat() {
         String alice = ConnectionFixtures.newUser("alice");
         Connection telegram = fixtures.create(alice, "telegram", null, "bot-scoped-token", null);
+        new FakeTelegram(providerServer).acceptsMessages();
         setDefaultChat(alice, telegram, "\"-1001234567890\"").then().statusCode(200);
 
         setDefaultChat(alice, telegram, "null").then().statusCode(200).body("metadata.size()", equalTo(0));
 
-        assertThat(fixtures.find(telegram.id).metadata).doesNotContainKey("default_chat_id");
+        assertThat(fixtures.find(telegram.id).metadata).doesNotContainKey("pending_chat_id");
     }
 
     @Test
     void changesOfTheDefaultChatAreAuditedWithTheirActor() {
         String alice = ConnectionFixtures.newUser("alice");
         Connection telegram = fixtures.create(alice, "telegram", null, "bot-scoped-token", null);
+        new FakeTelegram(providerServer).acceptsMessages();
         setDefaultChat(alice, telegram, "\"-1001234567890\"").then().statusCode(200);
         setDefaultChat(alice, telegram, "null").then().statusCode(200);
 

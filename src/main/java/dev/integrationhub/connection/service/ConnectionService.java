@@ -7,11 +7,13 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
 import dev.integrationhub.audit.AuditLog;
+import dev.integrationhub.connection.ChatCheckRequested;
 import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.ConnectionLifecycle;
 import dev.integrationhub.connection.ConnectionRepository;
@@ -27,17 +29,23 @@ public class ConnectionService {
 
     private static final Logger LOG = Logger.getLogger(ConnectionService.class);
 
-    /** The metadata key holding the Telegram chat that messages go to when none is given. */
+    /** The metadata key holding the Telegram chat that messages go to when none is given (verified). */
     public static final String DEFAULT_CHAT_ID = "default_chat_id";
+    /** The metadata key holding the private chat a Telegram connection was bound in. */
+    public static final String PRIVATE_CHAT_ID = "private_chat_id";
+    /** The metadata key holding a chat asked for as default that awaits its verification code. */
+    public static final String PENDING_CHAT_ID = "pending_chat_id";
 
     private final ConnectionRepository connections;
     private final GrantTokens tokens;
     private final AuditLog audit;
     private final GrantRevoker revoker;
     private final ConnectionLifecycle lifecycle;
+    private final Event<ChatCheckRequested> chatChecks;
 
     ConnectionService(ConnectionRepository connections, GrantTokens tokens, AuditLog audit, GrantRevoker revoker,
-            ConnectionLifecycle lifecycle) {
+            ConnectionLifecycle lifecycle, Event<ChatCheckRequested> chatChecks) {
+        this.chatChecks = chatChecks;
         this.connections = connections;
         this.tokens = tokens;
         this.audit = audit;
@@ -169,8 +177,11 @@ public class ConnectionService {
     }
 
     /**
-     * Replaces the user-editable metadata ({@code default_chat_id}; {@code null} removes it). Metadata written
-     * by the hub itself is kept.
+     * Changes where a Telegram connection's messages go ({@code default_chat_id}). A chat the connection has already
+     * verified (the private chat it was bound in, or the current default) becomes the default at once; any other
+     * (a group or {@code @channel}) is stored as {@code pending_chat_id} and becomes the default only once the
+     * code the bot posted there is typed back ({@link #verifiedChat}); until then messages go where they went.
+     * {@code null} goes back to the private chat and drops a pending one.
      */
     @Transactional
     public Connection updateMetadata(String userId, UUID id, String defaultChatId) {
@@ -180,14 +191,59 @@ public class ConnectionService {
                     DEFAULT_CHAT_ID + " applies to telegram connections only.");
         }
         Map<String, Object> metadata = new HashMap<>(connection.metadata);
+        metadata.remove(PENDING_CHAT_ID);
+        Object privateChat = metadata.get(PRIVATE_CHAT_ID);
         if (defaultChatId == null) {
-            metadata.remove(DEFAULT_CHAT_ID);
+            if (privateChat == null) {
+                metadata.remove(DEFAULT_CHAT_ID);
+            } else {
+                metadata.put(DEFAULT_CHAT_ID, privateChat);
+            }
+        } else if (defaultChatId.equals(String.valueOf(privateChat))
+                || defaultChatId.equals(String.valueOf(metadata.get(DEFAULT_CHAT_ID)))) {
+            metadata.put(DEFAULT_CHAT_ID, chatValue(defaultChatId));
         } else {
-            metadata.put(DEFAULT_CHAT_ID, defaultChatId);
+            metadata.put(PENDING_CHAT_ID, defaultChatId);
+            chatChecks.fire(new ChatCheckRequested(id, defaultChatId));
         }
         connection.metadata = metadata;
         audit.record(userId, "connection.metadata_updated", id, Map.of("keys", List.of(DEFAULT_CHAT_ID)));
         return connection;
+    }
+
+    /**
+     * The pending chat was verified: it becomes the connection's default chat.
+     *
+     * @return whether the connection still waited for this chat
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean verifiedChat(UUID id, String chatId) {
+        Connection connection = connections.findById(id);
+        if (connection == null || !chatId.equals(connection.metadata.get(PENDING_CHAT_ID))) {
+            return false;
+        }
+        Map<String, Object> metadata = new HashMap<>(connection.metadata);
+        metadata.remove(PENDING_CHAT_ID);
+        metadata.put(DEFAULT_CHAT_ID, chatValue(chatId));
+        connection.metadata = metadata;
+        audit.record(connection.userId, "connection.chat_verified", id, Map.of());
+        return true;
+    }
+
+    /** The pending chat can no longer be verified (its code died): messages keep going where they went. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void droppedPendingChat(UUID id) {
+        Connection connection = connections.findById(id);
+        if (connection != null && connection.metadata.containsKey(PENDING_CHAT_ID)) {
+            Map<String, Object> metadata = new HashMap<>(connection.metadata);
+            metadata.remove(PENDING_CHAT_ID);
+            connection.metadata = metadata;
+        }
+    }
+
+    /** A numeric chat id as the 64-bit integer Telegram uses; an {@code @channel} as it is. */
+    private static Object chatValue(String chatId) {
+        return chatId.startsWith("@") ? chatId : Long.valueOf(chatId);
     }
 
     /**

@@ -3,8 +3,10 @@ package dev.integrationhub.telegram.bot;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -178,7 +180,7 @@ public class TelegramBot {
             throw e;
         } catch (IOException | RuntimeException e) {
             // the client's exceptions name the URL, and so the token: only their types are kept
-            throw new TelegramCallException(Kind.UNAVAILABLE, method, 0, null, null, noAnswer(e));
+            throw new TelegramCallException(Kind.UNAVAILABLE, method, 0, null, null, noAnswer(e), !neverSent(e));
         }
         BotAnswer answer = parse(body);
         if (answer == null || answer.ok() == null) {
@@ -214,7 +216,7 @@ public class TelegramBot {
                 body.write(chunk, 0, read);
                 if (System.nanoTime() - deadline > 0) {
                     throw new TelegramCallException(Kind.UNAVAILABLE, method, 0, null, null,
-                            "no complete answer within " + timeout.toMillis() + " ms");
+                            "no complete answer within " + timeout.toMillis() + " ms", true);
                 }
             }
         }
@@ -274,6 +276,16 @@ public class TelegramBot {
             timedOut |= t instanceof TimeoutException || t instanceof SocketTimeoutException;
         }
         return (timedOut ? "no answer within " + timeout.toMillis() + " ms" : "no answer") + " (" + types + ")";
+    }
+
+    /** Whether the failure happened before the request could leave: no connection to Telegram at all. */
+    private static boolean neverSent(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static TelegramCallException notTheBotApi(String method, int status) {

@@ -29,14 +29,30 @@ public class TelegramCallException extends RuntimeException {
     private final int errorCode;
     private final String description;
     private final Duration retryAfter;
+    private final boolean outcomeUnknown;
 
     TelegramCallException(Kind kind, String method, int errorCode, String description, Duration retryAfter,
             String detail) {
+        this(kind, method, errorCode, description, retryAfter, detail, false);
+    }
+
+    /** @param outcomeUnknown the request was sent but no (complete) answer came back */
+    TelegramCallException(Kind kind, String method, int errorCode, String description, Duration retryAfter,
+            String detail, boolean outcomeUnknown) {
         super(message(kind, method, errorCode, description, retryAfter, detail), null, false, false);
         this.kind = kind;
         this.errorCode = errorCode;
         this.description = description;
         this.retryAfter = retryAfter;
+        this.outcomeUnknown = outcomeUnknown;
+    }
+
+    /**
+     * Whether the call may have taken effect although it failed: the request went out but its answer never came
+     * (a timeout), so Telegram may have acted on it. A refused connection or an error answer is not.
+     */
+    public boolean mayHaveTakenEffect() {
+        return outcomeUnknown;
     }
 
     private static String message(Kind kind, String method, int errorCode, String description, Duration retryAfter,
