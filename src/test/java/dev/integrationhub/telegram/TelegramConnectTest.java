@@ -78,6 +78,17 @@ class TelegramConnectTest {
     }
 
     @Test
+    void aBoundChatCanBeDisconnected() {
+        String alice = ConnectionFixtures.newUser("alice");
+        UUID id = TelegramUpdates.connect(alice, 5550010L, 7770010L, "alice_tg");
+        awaitReplies(1);
+
+        given().auth().oauth2(Tokens.forUser(alice)).when().delete("/api/integrations/{id}", id).then().statusCode(204);
+
+        given().auth().oauth2(Tokens.forUser(alice)).when().get("/api/integrations").then().body("$", hasSize(0));
+    }
+
+    @Test
     void anUpdateWithoutTheSecretIsUnauthorizedAndBindsNothing() {
         String alice = ConnectionFixtures.newUser("alice");
         String update = message(nextUpdateId(), 5550002L, "private", 7770002L, "alice_tg",

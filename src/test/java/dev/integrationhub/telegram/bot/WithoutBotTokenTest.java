@@ -1,7 +1,9 @@
 package dev.integrationhub.telegram.bot;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +13,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.integrationhub.config.HubConfig;
+import dev.integrationhub.testsupport.ConnectionFixtures;
+import dev.integrationhub.testsupport.TelegramUpdates;
+import dev.integrationhub.testsupport.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -44,5 +49,17 @@ class WithoutBotTokenTest {
         assertThat(bot.configured()).isFalse();
         assertThatIllegalStateException().isThrownBy(() -> bot.sendMessage("42", "Hi", Optional.empty(), false))
                 .withMessageContaining("hub.telegram.bot-token is not set");
+    }
+
+    @Test
+    void telegramIsNotOfferedToConnect() {
+        given().auth().oauth2(Tokens.forUser(ConnectionFixtures.newUser("alice"))).contentType("application/json")
+                .body("{\"integration_type\":\"telegram\"}").when().post("/api/integrations/connect")
+                .then().statusCode(400).body("code", equalTo("unknown_integration_type"));
+    }
+
+    @Test
+    void theWebhookReadsNothing() {
+        TelegramUpdates.post("{\"update_id\":1}").statusCode(401);
     }
 }
