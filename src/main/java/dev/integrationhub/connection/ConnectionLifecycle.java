@@ -95,6 +95,18 @@ public class ConnectionLifecycle {
         return created;
     }
 
+    /**
+     * Gives back the lease of a claimed grant that will not be refreshed by its claimer (its replica is stopping),
+     * if the row still has the claimed {@code version}: due at once, for any replica.
+     */
+    @Transactional
+    public void releaseLease(UUID id, long version) {
+        connections.findLockedAtVersion(id, version).ifPresent(connection -> {
+            connection.refreshLeaseUntil = null;
+            connection.refreshDueAt = clock.instant();
+        });
+    }
+
     /** Leases a locked grant to a caller that refreshes it now; other callers wait for the lease. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void lease(Connection connection) {

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
@@ -18,6 +19,7 @@ import org.jboss.logging.Logger;
 import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.crypto.DecryptionFailedException;
 import dev.integrationhub.http.Backoff;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -37,6 +39,8 @@ public class OutboxDispatcher {
     private final Backoff backoff;
     private final int maxAttempts;
     private final Duration retention;
+
+    private volatile boolean stopping;
 
     OutboxDispatcher(Outbox outbox, Instance<OutboxHandler> handlers, HubConfig config, InstantSource clock) {
         this.clock = clock;
@@ -77,9 +81,23 @@ public class OutboxDispatcher {
     void deliverDue() {
         List<OutboxItem> claimed;
         do {
-            claimed = outbox.claim(Optional.empty(), BATCH);
-            claimed.forEach(this::attempt);
+            claimed = stopping ? List.of() : outbox.claim(Optional.empty(), BATCH);
+            for (int i = 0; i < claimed.size(); i++) {
+                if (stopping) {
+                    outbox.release(claimed.subList(i, claimed.size()).stream().map(item -> item.id).toList());
+                    return;
+                }
+                attempt(claimed.get(i));
+            }
         } while (claimed.size() == BATCH);
+    }
+
+    /**
+     * The service is stopping: the delivery under way finishes, and the items claimed after it are given back at
+     * once instead of waiting out their lease, so another replica delivers them without delay.
+     */
+    void stop(@Observes ShutdownEvent shutdown) {
+        stopping = true;
     }
 
     private void attempt(OutboxItem item) {

@@ -173,6 +173,11 @@ public class GrantRefresher {
                 connection.refreshTokenCiphertext, List.copyOf(connection.grantedScopes));
     }
 
+    /** Gives a claim back unrefreshed (the replica is stopping): the grant is due again at once, for any replica. */
+    public void release(Claimed claim) {
+        lifecycle.releaseLease(claim.connectionId(), claim.version());
+    }
+
     /** Calls the provider and records the outcome. Holds no transaction or lock during the call. */
     public RefreshOutcome refresh(Claimed claim) {
         long started = System.nanoTime();

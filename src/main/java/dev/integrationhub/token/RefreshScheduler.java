@@ -8,15 +8,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
 import dev.integrationhub.config.HubConfig;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
@@ -33,11 +36,15 @@ import io.quarkus.scheduler.ScheduledExecution;
 public class RefreshScheduler {
 
     private static final Logger LOG = Logger.getLogger(RefreshScheduler.class);
+    /** How often a run waiting for a call slot checks whether the service is stopping. */
+    private static final Duration SLOT_WAIT = Duration.ofMillis(200);
 
     private final GrantRefresher refresher;
     private final int batchSize;
     private final Semaphore callSlots;
     private final AtomicBoolean running = new AtomicBoolean();
+    private final Duration drainTime;
+    private volatile boolean stopping;
     private final ExecutorService coordinator = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("grant-refresh").daemon().factory());
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
@@ -50,6 +57,7 @@ public class RefreshScheduler {
         this.refresher = refresher;
         this.batchSize = config.refresh().batchSize();
         this.callSlots = new Semaphore(config.refresh().maxConcurrency());
+        this.drainTime = config.providerCalls().timeout().plusSeconds(2);
     }
 
     /**
@@ -104,12 +112,15 @@ public class RefreshScheduler {
         List<Future<?>> flights = new ArrayList<>();
         try {
             while (true) {
-                List<GrantRefresher.Claimed> claims = refresher.claimDue(batchSize);
+                List<GrantRefresher.Claimed> claims = stopping ? List.of() : refresher.claimDue(batchSize);
                 if (claims.isEmpty()) {
                     break;
                 }
                 for (GrantRefresher.Claimed claim : claims) {
-                    callSlots.acquire();
+                    if (!acquireSlot()) {
+                        refresher.release(claim);
+                        continue;
+                    }
                     flights.add(calls.submit(() -> {
                         try {
                             refresher.refresh(claim);
@@ -132,8 +143,35 @@ public class RefreshScheduler {
         return flights.size();
     }
 
+    /** Waits for a call slot while the service runs; false once it is stopping. */
+    private boolean acquireSlot() throws InterruptedException {
+        while (!stopping) {
+            if (callSlots.tryAcquire(SLOT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The service is stopping ({@code quarkus.shutdown.timeout}): refreshes under way finish (each within a provider
+     * call's timeout), and grants claimed but not yet called are given back at once, so that no other replica waits
+     * out their lease.
+     */
+    void stop(@Observes ShutdownEvent shutdown) {
+        stopping = true;
+        coordinator.shutdown();
+        try {
+            if (!coordinator.awaitTermination(drainTime.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("Refresh run still busy at shutdown; its leases expire on their own");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @PreDestroy
-    void stop() {
+    void destroy() {
         coordinator.shutdownNow();
         calls.shutdownNow();
     }
