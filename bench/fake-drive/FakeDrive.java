@@ -1,7 +1,8 @@
 // A fake Google Drive for the upload benchmark: Drive's resumable upload at /upload/drive/v3/files (initiation,
-// chunks with Content-Range answered 308 + Range or 200 with the file, status queries), POST /direct (a plain body,
-// the baseline `curl --data-binary @file` posts to) and GET /stats ({"bytes": accepted bytes, "uploads": completed
-// resumable uploads and direct posts}). It keeps no content, only counts bytes per session and in total.
+// chunks with Content-Range answered 308 + Range or 200 with the file: id, size, and the name and type its metadata
+// gave; status queries), POST /direct (a plain body, the baseline `curl --data-binary @file` posts to) and GET /stats
+// ({"bytes": accepted bytes, "uploads": completed resumable uploads and direct posts}). It keeps no content, only
+// counts bytes per session and in total.
 //   java bench/fake-drive/FakeDrive.java <port>     (JDK 25, no dependencies)
 
 import java.io.IOException;
@@ -31,11 +32,27 @@ public class FakeDrive {
     private static final AtomicLong BYTES = new AtomicLong();
     private static final AtomicLong UPLOADS = new AtomicLong();
 
-    /** One resumable session: how many bytes it accepted, and whether they are the whole file. */
+    /**
+     * One resumable session: the name and type from its metadata (still JSON-escaped), how many bytes it accepted,
+     * and whether they are the whole file.
+     */
     private static final class Session {
         final String fileId = "1" + UUID.randomUUID().toString().replace("-", "");
+        final String name;
+        final String mimeType;
         long received;
         boolean completed;
+
+        Session(String metadata) {
+            this.name = field(metadata, "name", "Untitled");
+            this.mimeType = field(metadata, "mimeType", "application/octet-stream");
+        }
+
+        /** A string field of the metadata as it was written (escapes kept, so it can be echoed into JSON as is). */
+        private static String field(String metadata, String field, String otherwise) {
+            Matcher value = Pattern.compile("\"" + field + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(metadata);
+            return value.find() ? value.group(1) : otherwise;
+        }
     }
 
     public static void main(String[] args) throws IOException {
@@ -71,9 +88,9 @@ public class FakeDrive {
     private static void upload(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
         if ("POST".equals(method)) {
-            count(exchange.getRequestBody());
+            String metadata = new String(body(exchange).readAllBytes(), StandardCharsets.UTF_8);
             String uploadId = UUID.randomUUID().toString();
-            SESSIONS.put(uploadId, new Session());
+            SESSIONS.put(uploadId, new Session(metadata));
             exchange.getResponseHeaders().set("Location", "http://" + exchange.getRequestHeaders().getFirst("Host")
                     + UPLOAD_PATH + "?uploadType=resumable&upload_id=" + uploadId);
             respond(exchange, 200, "");
@@ -93,9 +110,7 @@ public class FakeDrive {
         long total = "*".equals(range.group(3)) ? -1 : Long.parseLong(range.group(3));
         synchronized (session) {
             if (range.group(1) != null && !session.completed && Long.parseLong(range.group(1)) == session.received) {
-                InputStream body = exchange.getRequestBody();
-                boolean gzip = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"));
-                long bytes = count(gzip ? new GZIPInputStream(body) : body);
+                long bytes = count(body(exchange));
                 session.received += bytes;
                 BYTES.addAndGet(bytes);
             } else {
@@ -106,7 +121,8 @@ public class FakeDrive {
                 UPLOADS.incrementAndGet();
             }
             if (session.completed) {
-                respond(exchange, 200, "{\"kind\": \"drive#file\", \"id\": \"" + session.fileId + "\", \"size\": \""
+                respond(exchange, 200, "{\"kind\": \"drive#file\", \"id\": \"" + session.fileId + "\", \"name\": \""
+                        + session.name + "\", \"mimeType\": \"" + session.mimeType + "\", \"size\": \""
                         + session.received + "\", \"webViewLink\": \"https://drive.google.com/file/d/" + session.fileId
                         + "/view\"}");
             } else {
@@ -116,6 +132,13 @@ public class FakeDrive {
                 exchange.sendResponseHeaders(308, -1);
             }
         }
+    }
+
+    /** The request body, un-gzipped when it says it is gzipped (the client gzips metadata, not upload chunks). */
+    private static InputStream body(HttpExchange exchange) throws IOException {
+        InputStream body = exchange.getRequestBody();
+        boolean gzip = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"));
+        return gzip ? new GZIPInputStream(body) : body;
     }
 
     /** Reads a body to its end through a 64 KiB buffer; returns its length. */

@@ -11,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntFunction;
@@ -19,7 +20,10 @@ import dev.integrationhub.connection.GrantTokens;
 import dev.integrationhub.crypto.AssociatedData;
 import dev.integrationhub.crypto.SecretCipher;
 
-/** Gmail grants written straight into the database the way the hub stores them, and their refresh progress. */
+/**
+ * Grants (Gmail unless told otherwise) written straight into the database the way the hub stores them, and their refresh
+ * progress.
+ */
 final class GrantRows {
 
     private GrantRows() {
@@ -33,27 +37,37 @@ final class GrantRows {
      */
     static Map<UUID, Instant> insert(Connection db, SecretCipher cipher, int count, IntFunction<Instant> dueAt)
             throws SQLException {
+        return insert(db, cipher, "gmail", CountingTokenEndpoint.SCOPES, count, dueAt);
+    }
+
+    /**
+     * As {@link #insert(Connection, SecretCipher, int, IntFunction)}, for another integration: the {@code i}-th
+     * grant belongs to user {@code user-i}, its access token expires 5 minutes after it falls due.
+     */
+    static Map<UUID, Instant> insert(Connection db, SecretCipher cipher, String integrationType, List<String> scopes,
+            int count, IntFunction<Instant> dueAt) throws SQLException {
         Map<UUID, Instant> due = new HashMap<>();
         db.setAutoCommit(false);
         try (PreparedStatement insert = db.prepareStatement("INSERT INTO integration_tokens (id, user_id,"
                 + " integration_type, provider, account_subject, account_email, granted_scopes, status,"
                 + " access_token_ciphertext, refresh_token_ciphertext, token_expires_at, refresh_due_at, created_at,"
-                + " updated_at) VALUES (?, ?, 'gmail', 'google', ?, ?, ?, 'active', ?, ?, ?, ?, now(), now())")) {
+                + " updated_at) VALUES (?, ?, ?, 'google', ?, ?, ?, 'active', ?, ?, ?, ?, now(), now())")) {
             for (int i = 0; i < count; i++) {
                 UUID id = UUID.randomUUID();
                 Instant refreshAt = dueAt.apply(i);
                 due.put(id, refreshAt);
                 insert.setObject(1, id);
                 insert.setString(2, "user-" + i);
-                insert.setString(3, "sub-" + id);
-                insert.setString(4, "user" + i + "@example.com");
-                insert.setArray(5, db.createArrayOf("text", CountingTokenEndpoint.SCOPES.toArray()));
-                insert.setBytes(6, cipher.encryptString("ya29.initial-" + id,
+                insert.setString(3, integrationType);
+                insert.setString(4, "sub-" + id);
+                insert.setString(5, "user" + i + "@example.com");
+                insert.setArray(6, db.createArrayOf("text", scopes.toArray()));
+                insert.setBytes(7, cipher.encryptString("ya29.initial-" + id,
                         new AssociatedData(GrantTokens.ACCESS_TOKEN, id)));
-                insert.setBytes(7, cipher.encryptString("1//refresh-" + id,
+                insert.setBytes(8, cipher.encryptString("1//refresh-" + id,
                         new AssociatedData(GrantTokens.REFRESH_TOKEN, id)));
-                insert.setTimestamp(8, Timestamp.from(refreshAt.plus(Duration.ofMinutes(5))));
-                insert.setTimestamp(9, Timestamp.from(refreshAt));
+                insert.setTimestamp(9, Timestamp.from(refreshAt.plus(Duration.ofMinutes(5))));
+                insert.setTimestamp(10, Timestamp.from(refreshAt));
                 insert.addBatch();
                 if (i % 1000 == 999) {
                     insert.executeBatch();

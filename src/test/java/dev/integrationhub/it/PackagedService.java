@@ -11,7 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -54,6 +56,12 @@ final class PackagedService implements AutoCloseable {
      * endpoint, and an identity provider's public key (a random one: no dev token is accepted).
      */
     static Map<String, String> environment(EmbeddedPostgres postgres, KeysetHandle keyset, String tokenUri) {
+        return environment(postgres, keyset, tokenUri, Tokens.newRsaKeyPair().getPublic());
+    }
+
+    /** As {@link #environment(EmbeddedPostgres, KeysetHandle, String)}, trusting tokens signed for this key. */
+    static Map<String, String> environment(EmbeddedPostgres postgres, KeysetHandle keyset, String tokenUri,
+            PublicKey identityProviderKey) {
         Map<String, String> environment = new HashMap<>();
         environment.put("HUB_PUBLIC_URL", "https://hub.example.com");
         environment.put("HUB_FRONTEND_URL", "https://app.example.com");
@@ -65,17 +73,24 @@ final class PackagedService implements AutoCloseable {
         environment.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
         environment.put("QUARKUS_DATASOURCE_PASSWORD", "unused");
         environment.put("QUARKUS_OIDC_TOKEN_AUDIENCE", AUDIENCE);
-        environment.put("QUARKUS_OIDC_PUBLIC_KEY",
-                Base64.getEncoder().encodeToString(Tokens.newRsaKeyPair().getPublic().getEncoded()));
+        environment.put("QUARKUS_OIDC_PUBLIC_KEY", Base64.getEncoder().encodeToString(identityProviderKey.getEncoded()));
         return environment;
     }
 
     static PackagedService start(Map<String, String> environment) {
+        return start(environment, List.of());
+    }
+
+    /** Starts the service with these options for its JVM, e.g. {@code -Xmx256m}. */
+    static PackagedService start(Map<String, String> environment, List<String> javaOptions) {
         try {
             int port = freePort();
             Path output = Files.createTempFile("packaged-service", ".log");
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", JAR.toString())
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(javaOptions);
+            command.addAll(List.of("-jar", JAR.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile());
             builder.environment().keySet().removeIf(name -> name.startsWith("HUB_") || name.startsWith("QUARKUS_"));
@@ -87,6 +102,11 @@ final class PackagedService implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The service's process id (its JVM's), e.g. to read {@code /proc/<pid>/status}. */
+    long pid() {
+        return process.pid();
     }
 
     /** Waits for the process to end by itself and returns its exit code. */

@@ -121,7 +121,7 @@ public final class RefreshBenchmark {
     }
 
     /** BENCH_JAVA_OPTIONS, e.g. -XX:StartFlightRecording=filename=hub.jfr, profiles the service. */
-    private static Map<String, String> profiled(Map<String, String> environment) {
+    static Map<String, String> profiled(Map<String, String> environment) {
         String javaOptions = System.getenv("BENCH_JAVA_OPTIONS");
         if (javaOptions != null) {
             environment.put("JAVA_TOOL_OPTIONS", javaOptions);
