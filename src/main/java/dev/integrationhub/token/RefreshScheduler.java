@@ -90,7 +90,7 @@ public class RefreshScheduler {
 
     @Scheduled(every = "${hub.refresh.interval}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Disabled.class)
     void onSchedule() {
-        if (running.compareAndSet(false, true)) {
+        if (!stopping && running.compareAndSet(false, true)) {
             coordinator.execute(() -> {
                 try {
                     runOnce();
