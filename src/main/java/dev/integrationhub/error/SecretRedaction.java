@@ -51,8 +51,8 @@ public final class SecretRedaction implements Filter {
         return true;
     }
 
-    /** The text with every secret-looking value replaced by {@link #REDACTED}. */
-    static String redact(String text) {
+    /** The text with every secret-looking value replaced by {@code <redacted>}. */
+    public static String redact(String text) {
         if (text == null) {
             return null;
         }

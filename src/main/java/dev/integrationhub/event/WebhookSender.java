@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.http.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -93,6 +94,7 @@ public class WebhookSender implements OutboxHandler {
     }
 
     @Override
+    @WithSpan("webhook.deliver")
     public void deliver(OutboxItem item, Optional<String> unused) {
         if (url.isEmpty()) {
             throw new DeliveryFailedException("hub.webhooks.url is no longer set", false, null);

@@ -27,6 +27,7 @@ import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.http.Backoff;
 import dev.integrationhub.http.BoundedBody;
 import dev.integrationhub.http.UrlEncoding;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 
 /**
  * The one way the hub calls providers' OAuth endpoints (token, userinfo, revocation), with the JDK's HTTP
@@ -55,6 +56,7 @@ public class ProviderClient {
      *
      * @param requestedScopes what the grant covers when the response does not say (RFC 6749 §5.1)
      */
+    @WithSpan("provider.exchange_code")
     public Grant exchangeCode(ProviderSettings provider, String code, String verifier, URI redirectUri,
             List<String> requestedScopes) {
         Map<String, String> form = new LinkedHashMap<>();
@@ -70,6 +72,7 @@ public class ProviderClient {
      *
      * @param currentScopes what the grant covers when the response does not say
      */
+    @WithSpan("provider.refresh")
     public Grant refresh(ProviderSettings provider, String refreshToken, List<String> currentScopes) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "refresh_token");
@@ -78,6 +81,7 @@ public class ProviderClient {
     }
 
     /** Reads the account of an access token from the userinfo endpoint. */
+    @WithSpan("provider.userinfo")
     public ProviderAccount userinfo(ProviderSettings provider, String accessToken) {
         HttpRequest request = HttpRequest.newBuilder(provider.config().userinfoUri()).timeout(timeout)
                 .header("Authorization", "Bearer " + accessToken).header("Accept", "application/json").GET().build();
@@ -87,6 +91,7 @@ public class ProviderClient {
     }
 
     /** Revokes a token (RFC 7009). */
+    @WithSpan("provider.revoke")
     public void revoke(ProviderSettings provider, URI revocationUri, String token, String tokenTypeHint) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("token", token);

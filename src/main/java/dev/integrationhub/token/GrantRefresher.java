@@ -29,6 +29,7 @@ import dev.integrationhub.provider.Integrations;
 import dev.integrationhub.provider.ProviderCallException;
 import dev.integrationhub.provider.ProviderClient;
 import dev.integrationhub.provider.ProviderSettings;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 
 /**
  * Refreshes grants, safely across threads and replicas. A refresh is three steps: <em>claim</em> (in a
@@ -120,6 +121,7 @@ public class GrantRefresher {
      * A grant without a readable refresh token needs reauthorization instead.
      */
     @Transactional
+    @WithSpan("refresh.claim_due")
     public List<Claimed> claimDue(int limit) {
         Instant now = clock.instant();
         List<Claimed> claims = new ArrayList<>();
@@ -179,6 +181,7 @@ public class GrantRefresher {
     }
 
     /** Calls the provider and records the outcome. Holds no transaction or lock during the call. */
+    @WithSpan("refresh.grant")
     public RefreshOutcome refresh(Claimed claim) {
         long started = System.nanoTime();
         RefreshOutcome outcome;

@@ -28,6 +28,7 @@ import dev.integrationhub.connection.service.ActionTargets;
 import dev.integrationhub.connection.service.ActionTargets.ActionTarget;
 import dev.integrationhub.error.Problem;
 import dev.integrationhub.error.ProblemException;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 
@@ -93,6 +94,7 @@ public class DriveUploader {
      *         any call); 404/409 connection; 404 {@code folder_not_found}; 507 {@code drive_quota_exceeded};
      *         409 {@code reauth_required}; 503 Google unavailable or the upload did not complete
      */
+    @WithSpan("action.drive_upload")
     public UploadedFile upload(Caller caller, Upload upload) {
         validate(upload);
         if (upload.size() > maxFileSize) {

@@ -28,6 +28,7 @@ import dev.integrationhub.error.ProblemException;
 import dev.integrationhub.google.rest.SendMailRequest;
 import dev.integrationhub.idempotency.AtMostOnce;
 import dev.integrationhub.idempotency.OutcomeUnknownException;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -74,6 +75,7 @@ public class GmailSender {
      *         {@code request_in_progress}, 422 key reused, 409 {@code reauth_required}, 503 Google unavailable
      *         (nothing sent), 502 {@code outcome_unknown} (maybe sent; not repeated)
      */
+    @WithSpan("action.gmail_send")
     public SentMail send(Caller caller, SendMailRequest request, Optional<String> idempotencyKey) {
         if (caller instanceof PlatformService && idempotencyKey.isEmpty()) {
             throw ProblemException.badRequest("idempotency_key_required",

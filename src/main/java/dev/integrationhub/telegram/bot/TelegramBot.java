@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.telegram.bot.TelegramCallException.Kind;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.quarkus.runtime.Startup;
 
@@ -109,6 +110,7 @@ public class TelegramBot {
     }
 
     /** Asks Telegram whom the token belongs to ({@code getMe}). */
+    @WithSpan("telegram.get_me")
     public BotIdentity getMe() {
         BotAnswer.User me = result("getMe", BotApi::getMe, BotAnswer.User.class);
         if (me.id() == null || me.username() == null) {
@@ -123,6 +125,7 @@ public class TelegramBot {
      *
      * @param allowedUpdates the kinds of update to receive, e.g. {@code ["message"]}
      */
+    @WithSpan("telegram.set_webhook")
     public void setWebhook(URI url, String secret, List<String> allowedUpdates) {
         call("setWebhook",
                 bot -> bot.setWebhook(new BotApi.SetWebhook(url.toString(), secret, List.copyOf(allowedUpdates), false)));
@@ -136,6 +139,7 @@ public class TelegramBot {
      * @param disableNotification whether the recipients get the message without a sound
      * @throws IllegalArgumentException if {@code chatId} is neither
      */
+    @WithSpan("telegram.send_message")
     public SentMessage sendMessage(String chatId, String text, Optional<String> parseMode, boolean disableNotification) {
         if (!CHAT_ID.matcher(chatId).matches()) {
             throw new IllegalArgumentException("not a Telegram chat id or @channelusername");

@@ -25,6 +25,7 @@ import dev.integrationhub.idempotency.OutcomeUnknownException;
 import dev.integrationhub.telegram.bot.TelegramBot;
 import dev.integrationhub.telegram.bot.TelegramCallException;
 import dev.integrationhub.telegram.rest.SendTelegramRequest;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -72,6 +73,7 @@ public class TelegramSender {
      *         {@code reauth_required} (also when the bot was blocked or the chat is gone); 503
      *         {@code telegram_unavailable}; 502 {@code outcome_unknown}
      */
+    @WithSpan("action.telegram_send")
     public SentTelegram send(Caller caller, SendTelegramRequest request, Optional<String> idempotencyKey) {
         if (caller instanceof PlatformService && idempotencyKey.isEmpty()) {
             throw ProblemException.badRequest("idempotency_key_required",
