@@ -205,6 +205,24 @@ class PackagedServiceIT {
         assertThat(refusal.messages()).anySatisfy(line -> assertThat(line).contains("dev-only signing key"));
     }
 
+    @Test
+    void refusesABotTokenWithoutItsUsernameAndWebhookSecretNamingThemButNotTheToken() throws Exception {
+        Map<String, String> environment = complete();
+        String token = "123456789:" + "packaged-bot-token-" + "Zq81";
+        environment.put("HUB_TELEGRAM_BOT_TOKEN", token);
+        Refusal refusal = refusedStart(environment);
+        assertThat(refusal.messages()).anySatisfy(line -> assertThat(line).contains("hub.telegram.bot-username"));
+        assertThat(refusal.output()).doesNotContain(token);
+    }
+
+    @Test
+    void refusesAnUploadChunkSizeDriveCannotTakeNamingIt() throws Exception {
+        Map<String, String> environment = complete();
+        environment.put("HUB_DRIVE_CHUNK_SIZE", "1000K");
+        Refusal refusal = refusedStart(environment);
+        assertThat(refusal.messages()).anySatisfy(line -> assertThat(line).contains("hub.drive.chunk-size"));
+    }
+
     /** What a packaged service that refused to start printed. */
     private record Refusal(List<String> messages, String output) {
     }
