@@ -19,7 +19,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Prometheus metrics of the token lifecycle: {@code hub_refresh_total{outcome}}, {@code hub_refresh_seconds},
+ * Prometheus metrics of the token lifecycle: {@code hub_refresh_outcomes_total{outcome}}, {@code hub_refresh_seconds},
  * {@code hub_grants{status}}, {@code hub_refresh_backlog} (grants due now) and
  * {@code hub_refresh_oldest_due_age_seconds}. The database figures are sampled every 30 s.
  */
