@@ -23,6 +23,12 @@ public class AuditLog {
         this.clock = clock;
     }
 
+    /** Records an entry in a transaction of its own: for what happened outside the database (a mail was sent). */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void recordAlone(String actor, String action, UUID connectionId, Map<String, Object> detail) {
+        record(actor, action, connectionId, detail);
+    }
+
     @Transactional(Transactional.TxType.MANDATORY)
     public void record(String actor, String action, UUID connectionId, Map<String, Object> detail) {
         AuditEntry entry = new AuditEntry();

@@ -1,6 +1,8 @@
 package dev.integrationhub.auth;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.RequestScoped;
@@ -27,6 +29,11 @@ public class CurrentCaller {
 
         /** Whose request keys and results these are ({@code user:…} or {@code service:…}), never mixed up. */
         String scope();
+
+        /** The audit detail of an action by this caller: the given detail, and a platform service's client. */
+        default Map<String, Object> audited(Map<String, Object> detail) {
+            return Map.copyOf(detail);
+        }
     }
 
     /** A person of the platform, acting on their own connections. */
@@ -48,6 +55,13 @@ public class CurrentCaller {
         @Override
         public String scope() {
             return "service:" + clientId;
+        }
+
+        @Override
+        public Map<String, Object> audited(Map<String, Object> detail) {
+            Map<String, Object> withClient = new HashMap<>(detail);
+            withClient.put("client_id", clientId);
+            return Map.copyOf(withClient);
         }
     }
 

@@ -56,16 +56,7 @@ public class ConnectionLifecycle {
         ConnectionStatus before = connection.status;
         tokens.store(connection, grant);
         activate(connection);
-        if (isNew) {
-            connections.persist(connection);
-        }
-        boolean created = isNew || before == ConnectionStatus.REVOKED;
-        if (created) {
-            events.publish(ConnectionEvents.CREATED, connection);
-        } else if (before != ConnectionStatus.ACTIVE) {
-            events.publish(ConnectionEvents.RECOVERED, connection);
-        }
-        return created;
+        return announce(connection, before, isNew);
     }
 
     /**
@@ -78,11 +69,12 @@ public class ConnectionLifecycle {
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean bound(Connection connection, boolean isNew) {
         ConnectionStatus before = connection.status;
-        connection.status = ConnectionStatus.ACTIVE;
-        connection.refreshDueAt = null;
-        connection.refreshLeaseUntil = null;
-        connection.refreshFailures = 0;
-        connection.lastRefreshError = null;
+        activate(connection);
+        return announce(connection, before, isNew);
+    }
+
+    /** Persists a new connection and fires {@code created} (new or revived) or {@code recovered} (was unhealthy). */
+    private boolean announce(Connection connection, ConnectionStatus before, boolean isNew) {
         if (isNew) {
             connections.persist(connection);
         }

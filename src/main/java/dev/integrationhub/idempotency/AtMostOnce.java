@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.integrationhub.error.ProblemException;
 import dev.integrationhub.idempotency.IdempotentRequests.Begun;
 import dev.integrationhub.idempotency.IdempotentRequests.Replayed;
 import dev.integrationhub.idempotency.IdempotentRequests.Started;
@@ -29,6 +30,17 @@ public class AtMostOnce {
     AtMostOnce(IdempotentRequests requests, ObjectMapper json) {
         this.requests = requests;
         this.json = json;
+    }
+
+    /**
+     * @throws ProblemException 400 {@code idempotency_key_required} when a key is required and missing (platform
+     *         services must send one with each action)
+     */
+    public static void requireKey(boolean required, Optional<String> key) {
+        if (required && key.isEmpty()) {
+            throw ProblemException.badRequest("idempotency_key_required",
+                    "A platform service must send an Idempotency-Key header with each request.");
+        }
     }
 
     /**

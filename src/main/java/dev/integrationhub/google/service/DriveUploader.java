@@ -3,7 +3,6 @@ package dev.integrationhub.google.service;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +20,6 @@ import com.google.api.services.drive.model.File;
 
 import dev.integrationhub.audit.AuditLog;
 import dev.integrationhub.auth.CurrentCaller.Caller;
-import dev.integrationhub.auth.CurrentCaller.PlatformService;
 import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.connection.ConnectionIds;
 import dev.integrationhub.connection.service.ActionTargets;
@@ -29,7 +27,6 @@ import dev.integrationhub.connection.service.ActionTargets.ActionTarget;
 import dev.integrationhub.error.Problem;
 import dev.integrationhub.error.ProblemException;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -104,12 +101,9 @@ public class DriveUploader {
         Optional<UUID> connectionId = Optional.ofNullable(upload.connectionId()).map(ConnectionIds::parse);
         ActionTarget target = targets.resolve(caller, INTEGRATION_TYPE, connectionId);
         UploadedFile uploaded = send(target, upload);
-        Map<String, Object> detail = new HashMap<>(Map.of("size", upload.size(), "file_id", uploaded.fileId(),
-                "name", uploaded.name()));
-        if (caller instanceof PlatformService service) {
-            detail.put("client_id", service.clientId());
-        }
-        QuarkusTransaction.requiringNew().run(() -> audit.record(caller.subject(), "action.drive_upload", target.id(), detail));
+        audit.recordAlone(caller.subject(), "action.drive_upload", target.id(),
+                caller.audited(Map.of("size", upload.size(), "file_id", uploaded.fileId(),
+                        "name", uploaded.name())));
         return uploaded;
     }
 

@@ -5,7 +5,6 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.time.InstantSource;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,7 +28,6 @@ import dev.integrationhub.google.rest.SendMailRequest;
 import dev.integrationhub.idempotency.AtMostOnce;
 import dev.integrationhub.idempotency.OutcomeUnknownException;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Sends mail from a connected Gmail account, at most once. The MIME is built and checked first; then, with an
@@ -77,10 +75,7 @@ public class GmailSender {
      */
     @WithSpan("action.gmail_send")
     public SentMail send(Caller caller, SendMailRequest request, Optional<String> idempotencyKey) {
-        if (caller instanceof PlatformService && idempotencyKey.isEmpty()) {
-            throw ProblemException.badRequest("idempotency_key_required",
-                    "A platform service must send an Idempotency-Key header with each message.");
-        }
+        AtMostOnce.requireKey(caller instanceof PlatformService, idempotencyKey);
         Optional<UUID> connectionId = Optional.ofNullable(request.connectionId()).map(ConnectionIds::parse);
         ActionTarget target = targets.resolve(caller, INTEGRATION_TYPE, connectionId);
         try (ComposedMessage message = composer.compose(target.account(), request)) {
@@ -95,12 +90,9 @@ public class GmailSender {
 
     private SentMail deliver(Caller caller, ActionTarget target, ComposedMessage message) {
         SentMail sent = upload(target, message);
-        Map<String, Object> detail = new HashMap<>(Map.of("size", message.size(), "recipients", message.recipients(),
-                "message_id", sent.messageId()));
-        if (caller instanceof PlatformService service) {
-            detail.put("client_id", service.clientId());
-        }
-        QuarkusTransaction.requiringNew().run(() -> audit.record(caller.subject(), "action.gmail_send", target.id(), detail));
+        audit.recordAlone(caller.subject(), "action.gmail_send", target.id(),
+                caller.audited(Map.of("size", message.size(), "recipients", message.recipients(),
+                        "message_id", sent.messageId())));
         return sent;
     }
 

@@ -2,7 +2,6 @@ package dev.integrationhub.telegram.service;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +25,6 @@ import dev.integrationhub.telegram.bot.TelegramBot;
 import dev.integrationhub.telegram.bot.TelegramCallException;
 import dev.integrationhub.telegram.rest.SendTelegramRequest;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Sends messages through the platform's bot to a Telegram connection's verified chat (its default chat, or the
@@ -75,10 +73,7 @@ public class TelegramSender {
      */
     @WithSpan("action.telegram_send")
     public SentTelegram send(Caller caller, SendTelegramRequest request, Optional<String> idempotencyKey) {
-        if (caller instanceof PlatformService && idempotencyKey.isEmpty()) {
-            throw ProblemException.badRequest("idempotency_key_required",
-                    "A platform service must send an Idempotency-Key header with each message.");
-        }
+        AtMostOnce.requireKey(caller instanceof PlatformService, idempotencyKey);
         List<String> parts = validate(request);
         Optional<UUID> connectionId = Optional.ofNullable(request.connectionId()).map(ConnectionIds::parse);
         if (!bot.configured()) {
@@ -106,12 +101,8 @@ public class TelegramSender {
                 throw problem(e, target);
             }
         }
-        Map<String, Object> detail = new HashMap<>(Map.of("parts", ids.size(), "message_ids", ids));
-        if (caller instanceof PlatformService service) {
-            detail.put("client_id", service.clientId());
-        }
-        QuarkusTransaction.requiringNew()
-                .run(() -> audit.record(caller.subject(), "action.telegram_send", target.id(), detail));
+        audit.recordAlone(caller.subject(), "action.telegram_send", target.id(),
+                caller.audited(Map.of("parts", ids.size(), "message_ids", ids)));
         return new SentTelegram(ids.getFirst(), List.copyOf(ids));
     }
 

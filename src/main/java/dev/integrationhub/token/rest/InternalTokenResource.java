@@ -21,7 +21,6 @@ import dev.integrationhub.auth.CurrentUser;
 import dev.integrationhub.connection.ConnectionIds;
 import dev.integrationhub.token.AccessTokens;
 import dev.integrationhub.token.AccessTokens.AccessToken;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.ForbiddenException;
 
 /**
@@ -64,15 +63,15 @@ public class InternalTokenResource {
             throw refused(connectionId, "client_not_allowed");
         }
         AccessToken token = accessTokens.forConnection(connectionId);
-        QuarkusTransaction.requiringNew().run(() -> audit.record(user.id(), "token.handed_out", connectionId,
-                Map.of("expires_at", String.valueOf(token.expiresAt()))));
+        audit.recordAlone(user.id(), "token.handed_out", connectionId,
+                Map.of("expires_at", String.valueOf(token.expiresAt())));
         return Response.ok(new AccessTokenResponse(token.token(), token.expiresAt(), token.scopes(), token.account()))
                 .cacheControl(NO_STORE).build();
     }
 
     private ForbiddenException refused(UUID connectionId, String reason) {
-        QuarkusTransaction.requiringNew().run(() -> audit.record(user.id(), "token.refused", connectionId,
-                Map.of("reason", reason)));
+        audit.recordAlone(user.id(), "token.refused", connectionId,
+                Map.of("reason", reason));
         return new ForbiddenException();
     }
 }
