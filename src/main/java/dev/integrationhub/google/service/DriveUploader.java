@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -118,7 +119,9 @@ public class DriveUploader {
                     .create(metadata, new FileContent(upload.mimeType(), upload.file().toFile())).setFields(FIELDS);
             create.getMediaHttpUploader().setDirectUploadEnabled(false).setChunkSize((int) chunkSize);
             File file = create.execute();
-            return new UploadedFile(file.getId(), file.getName(), file.getMimeType(), file.getSize(), file.getWebViewLink());
+            return new UploadedFile(file.getId(), Objects.requireNonNullElse(file.getName(), upload.name()),
+                    Objects.requireNonNullElse(file.getMimeType(), upload.mimeType()),
+                    Objects.requireNonNullElse(file.getSize(), upload.size()), file.getWebViewLink());
         } catch (GoogleJsonResponseException e) {
             throw driveProblem(e, target, upload);
         } catch (IOException e) {
