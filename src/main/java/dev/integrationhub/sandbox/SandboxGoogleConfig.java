@@ -1,15 +1,13 @@
 package dev.integrationhub.sandbox;
 
-import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 
-import org.eclipse.microprofile.config.spi.ConfigSource;
+import jakarta.annotation.Priority;
 
-import io.smallrye.config.ConfigSourceContext;
-import io.smallrye.config.ConfigSourceFactory;
+import io.smallrye.config.ConfigSourceInterceptor;
+import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
-import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.Priorities;
 
 /**
  * Points provider {@code google} at the sandbox when the sandbox is on and no real Google client is configured: its
@@ -18,43 +16,52 @@ import io.smallrye.config.PropertiesConfigSource;
  * against the sandbox in dev mode with no setup, and against Google as soon as
  * {@code HUB_PROVIDERS_GOOGLE_CLIENT_ID} is set.
  * <p>
- * Why a {@link ConfigSourceFactory}: the choice depends on whether another key is set, which
+ * Why a {@link ConfigSourceInterceptor}: the choice depends on whether another key is set, which
  * {@code application.properties} cannot express (a {@code %dev.} URI would also win over real credentials, and
- * expressions have no conditionals). The factory reads the other sources once at start and, only when the rule
- * holds, adds a source with ordinal {@value #ORDINAL}: above {@code application.properties} (250), where Google's
- * real URIs are the defaults, and below environment variables (300), so an explicit
- * {@code HUB_PROVIDERS_GOOGLE_*_URI} still wins. In test mode the fake providers configure a Google client id, so
- * the rule does not hold and tests keep their fakes. A packaged service never gets here with the sandbox on
- * ({@link SandboxGuard}).
+ * expressions have no conditionals); and an interceptor sees every lookup, whatever the ordinals of the sources
+ * Quarkus assembles in each mode. It runs outside SmallRye's own interceptors, so the values it asks for
+ * ({@code hub.sandbox.enabled}, {@code hub.public-url}) are already profile-resolved and expanded. An explicit
+ * {@code HUB_PROVIDERS_GOOGLE_*_URI} in the environment still wins. In test mode the fake providers configure a
+ * Google client id, so the rule does not hold and tests keep their fakes. A packaged service never gets here with
+ * the sandbox on ({@link SandboxGuard}).
  */
-public class SandboxGoogleConfig implements ConfigSourceFactory {
+@Priority(Priorities.APPLICATION + 100)
+public class SandboxGoogleConfig implements ConfigSourceInterceptor {
 
-    static final int ORDINAL = 260;
-    static final String NAME = "sandbox-google";
+    private static final String PREFIX = "hub.providers.google.";
+    private static final String CLIENT_ID = PREFIX + "client-id";
+    /** The ordinal of environment variables: a value from there (or above) is the operator's explicit choice. */
+    private static final int ENVIRONMENT = 300;
 
     @Override
-    public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
-        if (!isTrue(context.getValue("hub.sandbox.enabled")) || isSet(context.getValue("hub.providers.google.client-id"))) {
-            return List.of();
+    public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
+        ConfigValue value = context.proceed(name);
+        if (!name.startsWith(PREFIX) || !sandboxed(context)) {
+            return value;
         }
-        return List.of(new PropertiesConfigSource(properties(), NAME, ORDINAL));
+        String sandbox = properties(context.proceed("hub.public-url")).get(name);
+        if (sandbox == null || (value != null && value.getConfigSourceOrdinal() >= ENVIRONMENT)) {
+            return value;
+        }
+        return ConfigValue.builder().withName(name).withValue(sandbox).withConfigSourceName("sandbox-google")
+                .withConfigSourceOrdinal(ENVIRONMENT - 1).build();
     }
 
-    @Override
-    public OptionalInt getPriority() {
-        return OptionalInt.of(ORDINAL);
+    /** Whether the sandbox is on and no real Google client is configured. */
+    private static boolean sandboxed(ConfigSourceInterceptorContext context) {
+        return isTrue(context.proceed("hub.sandbox.enabled")) && !isSet(context.proceed(CLIENT_ID));
     }
 
-    /** Provider {@code google} at the sandbox, relative to {@code hub.public-url} (an expression, resolved on use). */
-    static Map<String, String> properties() {
-        String base = "${hub.public-url}" + SandboxClient.BASE_PATH;
-        return Map.of("hub.providers.google.client-id", SandboxClient.ID,
-                "hub.providers.google.client-secret", SandboxClient.SECRET,
-                "hub.providers.google.client-auth-method", "client_secret_post",
-                "hub.providers.google.authorization-uri", base + "/authorize",
-                "hub.providers.google.token-uri", base + "/token",
-                "hub.providers.google.userinfo-uri", base + "/userinfo",
-                "hub.providers.google.revocation-uri", base + "/revoke");
+    /** Provider {@code google} at the sandbox, relative to {@code hub.public-url}. */
+    static Map<String, String> properties(ConfigValue publicUrl) {
+        String base = (isSet(publicUrl) ? publicUrl.getValue() : "http://localhost:8080") + SandboxClient.BASE_PATH;
+        return Map.of(CLIENT_ID, SandboxClient.ID,
+                PREFIX + "client-secret", SandboxClient.SECRET,
+                PREFIX + "client-auth-method", "client_secret_post",
+                PREFIX + "authorization-uri", base + "/authorize",
+                PREFIX + "token-uri", base + "/token",
+                PREFIX + "userinfo-uri", base + "/userinfo",
+                PREFIX + "revocation-uri", base + "/revoke");
     }
 
     private static boolean isTrue(ConfigValue value) {

@@ -34,7 +34,7 @@ class SandboxGoogleConfigTest {
         return new SmallRyeConfigBuilder().withProfile(profile).addDefaultInterceptors()
                 .withSources(new PropertiesConfigSource(applicationProperties(), "application.properties", 250))
                 .withSources(new PropertiesConfigSource(environment, "environment", 300))
-                .withSources(new SandboxGoogleConfig()).build();
+                .withInterceptors(new SandboxGoogleConfig()).build();
     }
 
     @Test
