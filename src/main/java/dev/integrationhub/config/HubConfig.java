@@ -98,6 +98,9 @@ public interface HubConfig {
     /** The platform's Telegram bot; without a bot token, {@code telegram} is not offered. */
     Telegram telegram();
 
+    /** The sandbox OAuth 2.0 provider inside the service, for dev mode only. */
+    Sandbox sandbox();
+
     interface Provider {
 
         /** The client id registered at the provider. Without it the provider's integrations cannot be connected. */
@@ -368,5 +371,26 @@ public interface HubConfig {
         @WithDefault("https://api.telegram.org")
         @Pattern(regexp = BASE_URL, message = "must be an absolute http(s) URL without trailing slash")
         String apiRootUrl();
+    }
+
+    interface Sandbox {
+
+        /**
+         * Whether the sandbox provider answers under {@code /sandbox/oauth/} (on in dev mode). A packaged service
+         * refuses to start with it on; off, every sandbox endpoint is {@code 404}.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** How long the sandbox's access tokens live: short, so that refreshes are seen happening. */
+        @WithDefault("2m")
+        Duration accessTokenLifetime();
+
+        /**
+         * Whether each refresh answers a new refresh token and retires the old one; presenting a retired one
+         * again revokes the whole grant (reuse detection).
+         */
+        @WithDefault("false")
+        boolean rotateRefreshTokens();
     }
 }

@@ -223,6 +223,14 @@ class PackagedServiceIT {
         assertThat(refusal.messages()).anySatisfy(line -> assertThat(line).contains("hub.drive.chunk-size"));
     }
 
+    @Test
+    void refusesToStartWithTheSandboxProviderOnNamingTheKey() throws Exception {
+        Map<String, String> environment = complete();
+        environment.put("HUB_SANDBOX_ENABLED", "true");
+        Refusal refusal = refusedStart(environment);
+        assertThat(refusal.messages()).anySatisfy(line -> assertThat(line).contains("hub.sandbox.enabled"));
+    }
+
     /** What a packaged service that refused to start printed. */
     private record Refusal(List<String> messages, String output) {
     }

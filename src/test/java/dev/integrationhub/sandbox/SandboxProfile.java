@@ -1,0 +1,73 @@
+package dev.integrationhub.sandbox;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+/**
+ * The service with the sandbox on and provider {@code google} pointed at it, as dev mode has it: the hub talks to
+ * its own sandbox over real HTTP. The token endpoint must be reached at the service's own port, which the default
+ * random test port does not tell in advance, so this profile picks a free port once per JVM (a system property,
+ * the same for every class loader) and makes it both the test port and {@code hub.public-url}.
+ */
+public class SandboxProfile implements QuarkusTestProfile {
+
+    private static final String PORT_PROPERTY = "integrationhub.sandbox-test-port";
+    private static final String DATABASE_PORT_PROPERTY = "integrationhub.sandbox-test-database-port";
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        String base = "http://localhost:" + port();
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put("quarkus.http.test-port", port());
+        // On a restart for a profile the embedded PostgreSQL would otherwise come back on 5432, which a database of
+        // the machine may hold: a free port of its own, too.
+        overrides.put("quarkus.embedded.postgresql.port", freePort(DATABASE_PORT_PROPERTY));
+        overrides.put("hub.public-url", base);
+        overrides.put("hub.sandbox.enabled", "true");
+        overrides.put("hub.providers.google.client-id", SandboxClient.ID);
+        overrides.put("hub.providers.google.client-secret", SandboxClient.SECRET);
+        overrides.put("hub.providers.google.authorization-uri", base + "/sandbox/oauth/authorize");
+        overrides.put("hub.providers.google.token-uri", base + "/sandbox/oauth/token");
+        overrides.put("hub.providers.google.userinfo-uri", base + "/sandbox/oauth/userinfo");
+        overrides.put("hub.providers.google.revocation-uri", base + "/sandbox/oauth/revoke");
+        overrides.putAll(extra());
+        return overrides;
+    }
+
+    /** What a variant of the profile changes. */
+    protected Map<String, String> extra() {
+        return Map.of();
+    }
+
+    /** The sandbox rotating refresh tokens. */
+    public static class Rotating extends SandboxProfile {
+
+        @Override
+        protected Map<String, String> extra() {
+            return Map.of("hub.sandbox.rotate-refresh-tokens", "true");
+        }
+    }
+
+    private static String port() {
+        return freePort(PORT_PROPERTY);
+    }
+
+    /** A port free when first asked for, the same for every class loader of this JVM. */
+    private static synchronized String freePort(String property) {
+        String port = System.getProperty(property);
+        if (port == null) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = String.valueOf(socket.getLocalPort());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            System.setProperty(property, port);
+        }
+        return port;
+    }
+}
