@@ -61,7 +61,7 @@ class SandboxConnectTest {
 
     private Connected connectGmail(String account) {
         Browser browser = new Browser(ConnectionFixtures.newUser("alice"));
-        Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect("gmail", null, null));
+        Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect(SandboxProfile.INTEGRATION_TYPE, null, null));
         ExtractableResponse<Response> callback = SandboxBrowser.consent(browser, atProvider, account, GMAIL_SCOPES);
         ExtractableResponse<Response> confirmed = browser.confirm(callback);
         assertThat(confirmed.statusCode()).as(confirmed.body().asString()).isEqualTo(201);
@@ -72,7 +72,7 @@ class SandboxConnectTest {
     @Test
     void theConsentPageShowsEveryRequestedScopeTickedAndTheAccountField() {
         Browser browser = new Browser(ConnectionFixtures.newUser("alice"));
-        Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect("gmail", null, null));
+        Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect(SandboxProfile.INTEGRATION_TYPE, null, null));
 
         SandboxBrowser.ConsentPage page = SandboxBrowser.open(atProvider);
 
@@ -89,7 +89,8 @@ class SandboxConnectTest {
         Connected connected = connectGmail(account);
 
         given().auth().oauth2(Tokens.forUser(connected.user())).when().get("/api/integrations/" + connected.id())
-                .then().statusCode(200).body("integration_type", equalTo("gmail")).body("account", equalTo(account))
+                .then().statusCode(200).body("integration_type", equalTo(SandboxProfile.INTEGRATION_TYPE))
+                .body("account", equalTo(account))
                 .body("status", equalTo("active"));
         assertThat(fixtures.find(connected.id()).grantedScopes).contains(GMAIL_SEND, GMAIL_READONLY);
     }
@@ -97,7 +98,7 @@ class SandboxConnectTest {
     @Test
     void untickingARequiredScopeEndsInMissingScope() {
         Browser browser = new Browser(ConnectionFixtures.newUser("alice"));
-        Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect("gmail", null, null));
+        Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect(SandboxProfile.INTEGRATION_TYPE, null, null));
 
         ExtractableResponse<Response> callback = SandboxBrowser.consent(browser, atProvider,
                 SandboxBrowser.newAccount("alice"), List.of("openid", "email", GMAIL_SEND));
@@ -109,7 +110,7 @@ class SandboxConnectTest {
     @Test
     void denyingSendsAccessDeniedBackToTheHub() {
         Browser browser = new Browser(ConnectionFixtures.newUser("alice"));
-        Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect("gmail", null, null));
+        Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect(SandboxProfile.INTEGRATION_TYPE, null, null));
 
         ExtractableResponse<Response> denied = SandboxBrowser.submit(SandboxBrowser.open(atProvider), "deny",
                 "alice@sandbox.test", GMAIL_SCOPES);
@@ -123,7 +124,8 @@ class SandboxConnectTest {
     @Test
     void aConsentPageCanBeSubmittedOnce() {
         Browser browser = new Browser(ConnectionFixtures.newUser("alice"));
-        SandboxBrowser.ConsentPage page = SandboxBrowser.open(browser.openOAuthUrl(browser.connect("gmail", null, null)));
+        SandboxBrowser.ConsentPage page = SandboxBrowser
+                .open(browser.openOAuthUrl(browser.connect(SandboxProfile.INTEGRATION_TYPE, null, null)));
         assertThat(SandboxBrowser.submit(page, "allow", "alice@sandbox.test", GMAIL_SCOPES).statusCode()).isEqualTo(302);
 
         ExtractableResponse<Response> replayed = SandboxBrowser.submit(page, "allow", "alice@sandbox.test", GMAIL_SCOPES);

@@ -9,13 +9,17 @@ import java.util.Map;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
- * The service with the sandbox on and provider {@code google} pointed at it, as dev mode has it: the hub talks to
- * its own sandbox over real HTTP. The token endpoint must be reached at the service's own port, which the default
+ * The service with the sandbox on and an integration type {@code sandbox_gmail} (Gmail's scopes) whose provider
+ * {@code sandbox} is the sandbox, as {@code gmail} has it in dev mode: the hub talks to its own sandbox over real
+ * HTTP. (Provider {@code google} stays the fake providers' WireMock, whose settings a test resource gives and a
+ * profile cannot override.) The token endpoint must be reached at the service's own port, which the default
  * random test port does not tell in advance, so this profile picks a free port once per JVM (a system property,
  * the same for every class loader) and makes it both the test port and {@code hub.public-url}.
  */
 public class SandboxProfile implements QuarkusTestProfile {
 
+    /** The integration type whose provider is the sandbox. */
+    static final String INTEGRATION_TYPE = "sandbox_gmail";
     private static final String PORT_PROPERTY = "integrationhub.sandbox-test-port";
     private static final String DATABASE_PORT_PROPERTY = "integrationhub.sandbox-test-database-port";
 
@@ -29,12 +33,15 @@ public class SandboxProfile implements QuarkusTestProfile {
         overrides.put("quarkus.embedded.postgresql.port", freePort(DATABASE_PORT_PROPERTY));
         overrides.put("hub.public-url", base);
         overrides.put("hub.sandbox.enabled", "true");
-        overrides.put("hub.providers.google.client-id", SandboxClient.ID);
-        overrides.put("hub.providers.google.client-secret", SandboxClient.SECRET);
-        overrides.put("hub.providers.google.authorization-uri", base + "/sandbox/oauth/authorize");
-        overrides.put("hub.providers.google.token-uri", base + "/sandbox/oauth/token");
-        overrides.put("hub.providers.google.userinfo-uri", base + "/sandbox/oauth/userinfo");
-        overrides.put("hub.providers.google.revocation-uri", base + "/sandbox/oauth/revoke");
+        overrides.put("hub.providers.sandbox.client-id", SandboxClient.ID);
+        overrides.put("hub.providers.sandbox.client-secret", SandboxClient.SECRET);
+        overrides.put("hub.providers.sandbox.authorization-uri", base + "/sandbox/oauth/authorize");
+        overrides.put("hub.providers.sandbox.token-uri", base + "/sandbox/oauth/token");
+        overrides.put("hub.providers.sandbox.userinfo-uri", base + "/sandbox/oauth/userinfo");
+        overrides.put("hub.providers.sandbox.revocation-uri", base + "/sandbox/oauth/revoke");
+        overrides.put("hub.integrations." + INTEGRATION_TYPE + ".provider", "sandbox");
+        overrides.put("hub.integrations." + INTEGRATION_TYPE + ".scopes",
+                "https://www.googleapis.com/auth/gmail.send,https://www.googleapis.com/auth/gmail.readonly");
         overrides.putAll(extra());
         return overrides;
     }

@@ -52,7 +52,7 @@ class SandboxRotationTest {
 
     private UUID connectGmail() {
         Browser browser = new Browser(ConnectionFixtures.newUser("alice"));
-        Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect("gmail", null, null));
+        Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect(SandboxProfile.INTEGRATION_TYPE, null, null));
         ExtractableResponse<Response> callback = SandboxBrowser.consent(browser, atProvider,
                 SandboxBrowser.newAccount("alice"), GMAIL_SCOPES);
         ExtractableResponse<Response> confirmed = browser.confirm(callback);
