@@ -29,6 +29,7 @@ import dev.integrationhub.google.rest.SendMailRequest;
 import dev.integrationhub.idempotency.AtMostOnce;
 import dev.integrationhub.idempotency.OutcomeUnknownException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Sends mail from a connected Gmail account, at most once. The MIME is built and checked first; then, with an
@@ -88,6 +89,7 @@ public class GmailSender {
     }
 
     /** What makes two requests the same: the connection they act with and the message. */
+    @RegisterForReflection // hashed as JSON by the ObjectMapper
     private record Fingerprinted(UUID connectionId, SendMailRequest request) {
     }
 

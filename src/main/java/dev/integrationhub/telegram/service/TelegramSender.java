@@ -26,6 +26,7 @@ import dev.integrationhub.telegram.bot.TelegramBot;
 import dev.integrationhub.telegram.bot.TelegramCallException;
 import dev.integrationhub.telegram.rest.SendTelegramRequest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Sends messages through the platform's bot to a Telegram connection's verified chat (its default chat, or the
@@ -52,6 +53,7 @@ public class TelegramSender {
     }
 
     /** What makes two requests the same: the connection they act with and the request. */
+    @RegisterForReflection // hashed as JSON by the ObjectMapper
     private record Fingerprinted(UUID connectionId, SendTelegramRequest request) {
     }
 

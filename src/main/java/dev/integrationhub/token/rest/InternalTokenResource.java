@@ -22,6 +22,7 @@ import dev.integrationhub.connection.ConnectionIds;
 import dev.integrationhub.token.AccessTokens;
 import dev.integrationhub.token.AccessTokens.AccessToken;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.ForbiddenException;
 
 /**
@@ -34,6 +35,7 @@ public class InternalTokenResource {
     /**
      * @param account the account's e-mail address (or provider id)
      */
+    @RegisterForReflection // a Response entity: not a signature Quarkus can register it from
     public record AccessTokenResponse(String accessToken, Instant expiresAt, List<String> scopes, String account) {
     }
 
