@@ -4,6 +4,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * An RFC 9457 problem detail, the body of every error response ({@code application/problem+json}).
  *
@@ -16,6 +18,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param errorId the id under which an unexpected error was logged
  * @param connections the connections the caller may choose from, when a request fits several
  */
+@RegisterForReflection // every error mapper answers it as a Response entity
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(String type, String title, int status, String detail, String code, List<FieldError> errors,
         String errorId, List<ConnectionChoice> connections) {

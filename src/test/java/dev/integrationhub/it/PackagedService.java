@@ -42,7 +42,7 @@ final class PackagedService implements AutoCloseable {
     private final Process process;
     private final Path output;
     final int port;
-    private final int managementPort;
+    final int managementPort;
 
     private PackagedService(Process process, Path output, int port, int managementPort) {
         this.process = process;
@@ -83,13 +83,18 @@ final class PackagedService implements AutoCloseable {
 
     /** Starts the service with these options for its JVM, e.g. {@code -Xmx256m}. */
     static PackagedService start(Map<String, String> environment, List<String> javaOptions) {
+        return start(JAR, environment, javaOptions);
+    }
+
+    /** Starts the service from another build's {@code quarkus-run.jar}, e.g. a copy kept for a benchmark. */
+    static PackagedService start(Path jar, Map<String, String> environment, List<String> javaOptions) {
         try {
             int port = freePort();
             Path output = Files.createTempFile("packaged-service", ".log");
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(javaOptions);
-            command.addAll(List.of("-jar", JAR.toString()));
+            command.addAll(List.of("-jar", jar.toString()));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile());
@@ -107,6 +112,11 @@ final class PackagedService implements AutoCloseable {
     /** The service's process id (its JVM's), e.g. to read {@code /proc/<pid>/status}. */
     long pid() {
         return process.pid();
+    }
+
+    /** Whether the process has ended. */
+    boolean hasExited() {
+        return !process.isAlive();
     }
 
     /** Waits for the process to end by itself and returns its exit code. */

@@ -29,6 +29,7 @@ import dev.integrationhub.error.Problem;
 import dev.integrationhub.error.ProblemException;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Uploads a file to a connected Drive with the resumable protocol, streamed from the file the request was spooled
@@ -59,6 +60,7 @@ public class DriveUploader {
     }
 
     /** The file as Drive stored it. */
+    @RegisterForReflection // DriveResource answers it as a Response entity
     public record UploadedFile(String fileId, String name, String mimeType, Long size, String webViewLink) {
     }
 

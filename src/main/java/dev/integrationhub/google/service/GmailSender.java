@@ -28,6 +28,7 @@ import dev.integrationhub.google.rest.SendMailRequest;
 import dev.integrationhub.idempotency.AtMostOnce;
 import dev.integrationhub.idempotency.OutcomeUnknownException;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Sends mail from a connected Gmail account, at most once. The MIME is built and checked first; then, with an
@@ -85,6 +86,7 @@ public class GmailSender {
     }
 
     /** What makes two requests the same: the connection they act with and the message. */
+    @RegisterForReflection // hashed as JSON by the ObjectMapper
     private record Fingerprinted(UUID connectionId, SendMailRequest request) {
     }
 

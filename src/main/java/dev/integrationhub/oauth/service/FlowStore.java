@@ -29,6 +29,7 @@ import dev.integrationhub.oauth.OAuthFlow;
 import dev.integrationhub.provider.Grant;
 import dev.integrationhub.provider.ProviderAccount;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -87,6 +88,7 @@ public class FlowStore {
      * A grant won by a callback, held with its flow until the user who started the flow confirms it. Stored only
      * encrypted, bound to the flow; never printed with its tokens.
      */
+    @RegisterForReflection // stored as JSON by the ObjectMapper
     public record HeldGrant(String accessToken, String refreshToken, Instant expiresAt, List<String> grantedScopes,
             String accountSubject, String accountEmail) {
 

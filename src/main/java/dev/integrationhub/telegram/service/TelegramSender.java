@@ -25,6 +25,7 @@ import dev.integrationhub.telegram.bot.TelegramBot;
 import dev.integrationhub.telegram.bot.TelegramCallException;
 import dev.integrationhub.telegram.rest.SendTelegramRequest;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Sends messages through the platform's bot to a Telegram connection's verified chat (its default chat, or the
@@ -51,6 +52,7 @@ public class TelegramSender {
     }
 
     /** What makes two requests the same: the connection they act with and the request. */
+    @RegisterForReflection // hashed as JSON by the ObjectMapper
     private record Fingerprinted(UUID connectionId, SendTelegramRequest request) {
     }
 

@@ -21,6 +21,7 @@ import dev.integrationhub.auth.CurrentUser;
 import dev.integrationhub.connection.ConnectionIds;
 import dev.integrationhub.token.AccessTokens;
 import dev.integrationhub.token.AccessTokens.AccessToken;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.ForbiddenException;
 
 /**
@@ -33,6 +34,7 @@ public class InternalTokenResource {
     /**
      * @param account the account's e-mail address (or provider id)
      */
+    @RegisterForReflection // a Response entity: not a signature Quarkus can register it from
     public record AccessTokenResponse(String accessToken, Instant expiresAt, List<String> scopes, String account) {
     }
 
