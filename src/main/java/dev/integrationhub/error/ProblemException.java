@@ -47,6 +47,11 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(400, code, "Bad request", detail);
     }
 
+    /** 409 {@code reauth_required}: the connection cannot be used until the user connects the account again. */
+    public static ProblemException reauthRequired(String detail) {
+        return new ProblemException(409, "reauth_required", "Reconnect required", detail);
+    }
+
     public static ProblemException notFound(String detail) {
         return new ProblemException(404, "not_found", "Not found", detail);
     }

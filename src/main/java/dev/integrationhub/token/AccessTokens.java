@@ -183,8 +183,7 @@ public class AccessTokens {
     }
 
     private static ProblemException reauthRequired() {
-        return new ProblemException(409, "reauth_required", "Reconnect required",
-                "The user must connect this account again before it can be used.");
+        return ProblemException.reauthRequired("The user must connect this account again before it can be used.");
     }
 
     private static ProblemException unavailable() {

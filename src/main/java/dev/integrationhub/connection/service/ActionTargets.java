@@ -42,8 +42,7 @@ public class ActionTargets {
          */
         public void requireUsable() {
             if (!status.isRefreshable()) {
-                throw new ProblemException(409, "reauth_required", "Reconnect required",
-                        "The user must connect this account again before it can be used.");
+                throw ProblemException.reauthRequired("The user must connect this account again before it can be used.");
             }
         }
     }

@@ -127,9 +127,8 @@ public class DriveUploader {
         } catch (GoogleJsonResponseException e) {
             throw driveProblem(e, target, upload);
         } catch (IOException e) {
-            throw new ProblemException(503, "google_unavailable", "Google unavailable",
-                    "Drive could not be reached or did not answer; the upload did not complete. Try again later.")
-                    .withRetryAfter(GoogleFailures.DEFAULT_RETRY_AFTER);
+            throw GoogleFailures.unavailable(
+                    "Drive could not be reached or did not answer; the upload did not complete. Try again later.");
         }
     }
 

@@ -71,17 +71,16 @@ public class GoogleFailures {
         LOG.infof("Connection %s: Google refused %s with HTTP %d %s", target.id(), action, status, reasons);
         if (status == 403 && (reasons.stream().anyMatch(MISSING_SCOPE::contains) || insufficientScope(e))) {
             targets.markNeedsReauth(target.id(), "the provider refused an action: missing scope " + requiredScope);
-            return new ProblemException(409, "reauth_required", "Reconnect required",
-                    "The account no longer grants " + requiredScope + "; the user must connect it again.");
+            return ProblemException
+                    .reauthRequired("The account no longer grants " + requiredScope + "; the user must connect it again.");
         }
         if (status == 429 || status >= 500 || (status == 403 && reasons.stream().anyMatch(RATE_LIMITED::contains))) {
             return unavailable().withRetryAfter(
                     Backoff.retryAfter(e.getHeaders().getRetryAfter()).orElse(DEFAULT_RETRY_AFTER));
         }
         if (status == 401) {
-            return new ProblemException(503, "google_unavailable", "Google unavailable",
-                    "Google did not accept this connection's credentials even after they were renewed; try again later.")
-                    .withRetryAfter(DEFAULT_RETRY_AFTER);
+            return unavailable(
+                    "Google did not accept this connection's credentials even after they were renewed; try again later.");
         }
         String reason = reasons.isEmpty() ? "unknown" : reasons.getFirst();
         if (status == 400) {
@@ -94,8 +93,12 @@ public class GoogleFailures {
 
     /** 503: Google cannot take the request now; nothing was done. */
     public static ProblemException unavailable() {
-        return new ProblemException(503, "google_unavailable", "Google unavailable",
-                "Google cannot take this request right now; nothing was done. Try again later.")
+        return unavailable("Google cannot take this request right now; nothing was done. Try again later.");
+    }
+
+    /** 503 {@code google_unavailable} with this detail, to be tried again after {@link #DEFAULT_RETRY_AFTER}. */
+    static ProblemException unavailable(String detail) {
+        return new ProblemException(503, "google_unavailable", "Google unavailable", detail)
                 .withRetryAfter(DEFAULT_RETRY_AFTER);
     }
 

@@ -117,8 +117,8 @@ public class TelegramSender {
                 targets.markNeedsReauth(target.id(), e.kind() == TelegramCallException.Kind.BLOCKED
                         ? "the bot was blocked or removed in the chat"
                         : "the chat no longer exists for the bot");
-                yield new ProblemException(409, "reauth_required", "Reconnect required",
-                        "The bot can no longer write to this chat; the user must connect Telegram again.");
+                yield ProblemException
+                        .reauthRequired("The bot can no longer write to this chat; the user must connect Telegram again.");
             }
             case REJECTED -> new ProblemException(422, "telegram_rejected", "Telegram rejected the message",
                     "Telegram refused the message: " + e.description().orElse("no reason given") + ".");
