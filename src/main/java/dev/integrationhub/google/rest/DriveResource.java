@@ -1,77 +1,79 @@
 package dev.integrationhub.google.rest;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.util.List;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.OptionalLong;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.jboss.logging.Logger;
-import org.jboss.resteasy.reactive.RestForm;
-import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import dev.integrationhub.auth.CurrentCaller;
-import dev.integrationhub.error.Problem;
-import dev.integrationhub.error.ProblemException;
+import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.google.service.DriveUploader;
-import dev.integrationhub.google.service.DriveUploader.Upload;
 import dev.integrationhub.google.service.DriveUploader.UploadedFile;
+import dev.integrationhub.http.RequestBodyStream;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
- * Uploads a file to a connected Drive, for the web app (the person's own) and platform services. The file part
- * is spooled to disk by the HTTP layer and deleted here in every outcome.
+ * Uploads a file to a connected Drive, for the web app (the person's own) and platform services. The form is read
+ * as it arrives ({@link DriveUploadForm}): the upload to Drive starts while the file is still coming in.
  */
 @Path("/api/integrations/google_drive/files")
 public class DriveResource {
 
-    private static final Logger LOG = Logger.getLogger(DriveResource.class);
-    private static final String DEFAULT_TYPE = "application/octet-stream";
+    /** Network buffers asked for ahead of the form's reader: at most 1 MiB per upload. */
+    private static final int BUFFERS_AHEAD = 16;
 
     private final DriveUploader uploader;
     private final CurrentCaller caller;
+    private final long maxFileSize;
+    private final java.nio.file.Path spoolDirectory;
+    private final Duration readTimeout;
 
-    DriveResource(DriveUploader uploader, CurrentCaller caller) {
+    DriveResource(DriveUploader uploader, CurrentCaller caller, HubConfig config,
+            @ConfigProperty(name = "quarkus.http.body.uploads-directory") String spoolDirectory,
+            @ConfigProperty(name = "quarkus.http.read-timeout", defaultValue = "60s") Duration readTimeout) {
         this.uploader = uploader;
         this.caller = caller;
+        this.maxFileSize = config.drive().maxFileSize().asLongValue();
+        this.spoolDirectory = java.nio.file.Path.of(spoolDirectory);
+        this.readTimeout = readTimeout;
     }
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Upload a file to a connected Drive (resumable, streamed): 201 with the stored file.")
-    public Response upload(@RestForm("file") FileUpload file, @RestForm("name") String name,
-            @RestForm("folder_id") String folderId, @RestForm("mime_type") String mimeType,
-            @RestForm("connection_id") String connectionId) {
-        if (file == null) {
-            throw ProblemException.invalid(List.of(new Problem.FieldError("file", "is required")));
-        }
-        try {
-            String type = mimeType != null ? mimeType
-                    : file.contentType() != null ? stripParameters(file.contentType()) : DEFAULT_TYPE;
-            UploadedFile uploaded = uploader.upload(caller.caller(), new Upload(file.uploadedFile(), file.size(),
-                    name != null ? name : file.fileName(), type, folderId, connectionId));
+    @Operation(summary = "Upload a file to a connected Drive (resumable, streamed): 201 with the stored file.", description = "Parts: file (required), name, folder_id, mime_type, connection_id. Send the fields before the file part (FormData and curl -F keep the order given): the upload to Drive then starts while the file arrives. Fields after the file are honoured, but the upload starts over once the whole request is in.")
+    public Response upload(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength, @Context HttpServerRequest request) {
+        InputStream body = RequestBodyStream.of(request, BUFFERS_AHEAD, readTimeout);
+        try (DriveUploadForm form = DriveUploadForm.read(body, contentType, declared(contentLength), maxFileSize,
+                spoolDirectory)) {
+            UploadedFile uploaded;
+            try {
+                uploaded = uploader.upload(caller.caller(), form.upload());
+            } catch (RuntimeException first) {
+                uploaded = uploader.upload(caller.caller(), form.retry().orElseThrow(() -> first));
+            }
             return Response.status(Response.Status.CREATED).entity(uploaded).build();
-        } finally {
-            delete(file);
         }
     }
 
-    private static String stripParameters(String contentType) {
-        int semicolon = contentType.indexOf(';');
-        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
-    }
-
-    private static void delete(FileUpload file) {
+    private static OptionalLong declared(String contentLength) {
         try {
-            Files.deleteIfExists(file.uploadedFile());
-        } catch (IOException e) {
-            LOG.warnf("A spooled upload could not be deleted: %s", e.getClass().getSimpleName());
+            return contentLength == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(contentLength.trim()));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
         }
     }
 }

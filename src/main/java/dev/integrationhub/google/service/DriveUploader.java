@@ -1,7 +1,7 @@
 package dev.integrationhub.google.service;
 
 import java.io.IOException;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +15,9 @@ import jakarta.enterprise.event.Observes;
 
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
 import com.google.api.client.googleapis.media.MediaHttpUploader;
+import com.google.api.client.http.AbstractInputStreamContent;
 import com.google.api.client.http.FileContent;
+import com.google.api.client.http.InputStreamContent;
 import com.google.api.services.drive.Drive;
 import com.google.api.services.drive.model.File;
 
@@ -32,9 +34,11 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * Uploads a file to a connected Drive with the resumable protocol, streamed from the file the request was spooled
- * to: one chunk ({@code hub.drive.chunk-size}) in memory at a time, whatever the file's size; a chunk that fails
- * with a 5xx or a timeout is resumed from the offset Drive reports. With {@code drive.file}, Drive shows the hub
+ * Uploads a file to a connected Drive with the resumable protocol, streamed from the file the request is spooled
+ * to, while it is still arriving: one chunk ({@code hub.drive.chunk-size}) in memory at a time, whatever the
+ * file's size; a chunk that fails with a 5xx or a timeout is resumed from the offset Drive reports. The last byte
+ * goes only once the whole request is in and the file is as long as announced, so an upload abandoned before (the
+ * request broke off, a field came after the file) leaves nothing in Drive. With {@code drive.file}, Drive shows the hub
  * only the files and folders it created, so a folder it did not create is "not found".
  */
 @ApplicationScoped
@@ -52,11 +56,15 @@ public class DriveUploader {
     /**
      * A file to upload.
      *
-     * @param file where the request's file part was spooled
+     * @param content where the request's file part is spooled
+     * @param whole whether the content is whole (sent from the file); else it is streamed while it grows, and
+     *        fails if the writer abandons it or it does not end at {@code size}
+     * @param size its length in bytes (expected, while it grows)
      * @param name the name in Drive (without path)
-     * @param mimeType its media type; {@code null}: the file part's
+     * @param mimeType its media type
      */
-    public record Upload(Path file, long size, String name, String mimeType, String folderId, String connectionId) {
+    public record Upload(SpoolFile content, boolean whole, long size, String name, String mimeType, String folderId,
+            String connectionId) {
     }
 
     /** The file as Drive stored it. */
@@ -116,14 +124,20 @@ public class DriveUploader {
         if (upload.folderId() != null) {
             metadata.setParents(List.of(upload.folderId()));
         }
-        try {
-            Drive.Files.Create create = drive.files()
-                    .create(metadata, new FileContent(upload.mimeType(), upload.file().toFile())).setFields(FIELDS);
+        SpoolFile content = upload.content();
+        try (InputStream growing = upload.whole() ? null : content.open(upload.size())) {
+            AbstractInputStreamContent media = growing == null
+                    ? new FileContent(upload.mimeType(), content.path().toFile())
+                    : new InputStreamContent(upload.mimeType(), growing).setLength(upload.size())
+                            .setCloseInputStream(false);
+            Drive.Files.Create create = drive.files().create(metadata, media).setFields(FIELDS);
             create.getMediaHttpUploader().setDirectUploadEnabled(false).setChunkSize((int) chunkSize);
             File file = create.execute();
             return new UploadedFile(file.getId(), Objects.requireNonNullElse(file.getName(), upload.name()),
                     Objects.requireNonNullElse(file.getMimeType(), upload.mimeType()),
                     Objects.requireNonNullElse(file.getSize(), upload.size()), file.getWebViewLink());
+        } catch (SpoolFile.AbandonedException e) {
+            throw e.reason();
         } catch (GoogleJsonResponseException e) {
             throw driveProblem(e, target, upload);
         } catch (IOException e) {
