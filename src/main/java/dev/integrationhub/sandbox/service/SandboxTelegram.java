@@ -140,7 +140,6 @@ public class SandboxTelegram {
         }
         long chatId = chatIdOf(name);
         Chat chat = new Chat(chatId, name, false);
-        chats.take(chatId);
         chats.put(chatId, chat, clock.instant().plus(CHAT_LIFETIME));
         long messageId = messageIds.incrementAndGet();
         Instant now = clock.instant();
