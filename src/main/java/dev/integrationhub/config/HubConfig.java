@@ -98,7 +98,7 @@ public interface HubConfig {
     /** The platform's Telegram bot; without a bot token, {@code telegram} is not offered. */
     Telegram telegram();
 
-    /** The sandbox OAuth 2.0 provider inside the service, for dev mode only. */
+    /** The sandbox inside the service (OAuth provider, Gmail, Drive and Bot API), for dev mode only. */
     Sandbox sandbox();
 
     interface Provider {
@@ -371,13 +371,23 @@ public interface HubConfig {
         @WithDefault("https://api.telegram.org")
         @Pattern(regexp = BASE_URL, message = "must be an absolute http(s) URL without trailing slash")
         String apiRootUrl();
+
+        /**
+         * Where the deep links {@code <link-base-url>/<bot-username>?start=<code>} point: Telegram's {@code https://t.me};
+         * the sandbox points it at its chat page.
+         */
+        @WithDefault("https://t.me")
+        @Pattern(regexp = BASE_URL, message = "must be an absolute http(s) URL without trailing slash")
+        String linkBaseUrl();
     }
 
     interface Sandbox {
 
         /**
-         * Whether the sandbox provider answers under {@code /sandbox/oauth/} (on in dev mode). A packaged service
-         * refuses to start with it on; off, every sandbox endpoint is {@code 404}.
+         * Whether the sandbox answers: its OAuth provider under {@code /sandbox/oauth/}, its Gmail and Drive upload
+         * endpoints under {@code /upload/}, its Bot API and chat under {@code /sandbox/telegram/}, its console at
+         * {@code /sandbox/console} (on in dev mode). A packaged service refuses to start with it on; off, every
+         * sandbox endpoint is {@code 404}.
          */
         @WithDefault("false")
         boolean enabled();
@@ -392,5 +402,15 @@ public interface HubConfig {
          */
         @WithDefault("false")
         boolean rotateRefreshTokens();
+
+        /**
+         * How many sent mails, uploaded files and bot messages the sandbox keeps (each list) for its console; older
+         * ones are dropped and counted. Only metadata is kept (addresses, subject, name, type, size, text of a bot
+         * message), each value cut to a few hundred characters, never the content of a mail or file.
+         */
+        @WithDefault("100")
+        @Min(1)
+        @Max(10000)
+        int maxItems();
     }
 }

@@ -1,5 +1,6 @@
 package dev.integrationhub.error;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,7 +20,8 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Request bodies are limited per route, before any resource sees them: a JSON API call needs little
  * ({@link #DEFAULT_LIMIT}), a Gmail message up to {@code hub.gmail.max-message-size} (base64 in JSON), a Drive
- * upload up to {@code hub.drive.max-file-size}. {@code quarkus.http.limits.max-body-size} is only the outer bound
+ * upload up to {@code hub.drive.max-file-size}; with the sandbox on, its Gmail a message and its Drive a chunk
+ * ({@code hub.drive.chunk-size}). {@code quarkus.http.limits.max-body-size} is only the outer bound
  * (at least the largest route's limit). A declared length over the route's limit is answered 413 problem+json at
  * once; a body without a declared length is cut off at the limit while it streams in.
  */
@@ -40,9 +42,15 @@ public class HttpLayerProblems {
     HttpLayerProblems(HubConfig config,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size") Optional<MemorySize> outerLimit) {
         long mail = config.gmail().maxMessageSize().asLongValue();
-        this.routeLimits = Map.of(
+        Map<String, Long> limits = new HashMap<>(Map.of(
                 "/api/integrations/gmail/send", Math.ceilDiv(mail, 3) * 4 + FRAMING,
-                "/api/integrations/google_drive/files", config.drive().maxFileSize().asLongValue() + FRAMING);
+                "/api/integrations/google_drive/files", config.drive().maxFileSize().asLongValue() + FRAMING));
+        if (config.sandbox().enabled()) {
+            // the sandbox's Gmail and Drive (dev mode) take what the hub sends them: a message, a chunk of a file
+            limits.put("/upload/gmail/v1/users/me/messages/send", mail + FRAMING);
+            limits.put("/upload/drive/v3/files", config.drive().chunkSize().asLongValue() + FRAMING);
+        }
+        this.routeLimits = Map.copyOf(limits);
         this.outerLimit = outerLimit.map(MemorySize::asLongValue).orElse(Long.MAX_VALUE);
     }
 

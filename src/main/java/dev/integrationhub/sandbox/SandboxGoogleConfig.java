@@ -10,11 +10,13 @@ import io.smallrye.config.ConfigValue;
 import io.smallrye.config.Priorities;
 
 /**
- * Points provider {@code google} at the sandbox when the sandbox is on and no real Google client is configured: its
- * authorization, token, userinfo and revocation URIs become {@code ${hub.public-url}/sandbox/oauth/...} and its
- * client id and secret the {@link SandboxClient} constants. So {@code gmail} and {@code google_drive} connect
- * against the sandbox in dev mode with no setup, and against Google as soon as
- * {@code HUB_PROVIDERS_GOOGLE_CLIENT_ID} is set.
+ * Points provider {@code google} and the Gmail and Drive APIs at the sandbox when the sandbox is on and no real
+ * Google client is configured: the provider's authorization, token, userinfo and revocation URIs become
+ * {@code ${hub.public-url}/sandbox/oauth/...}, its client id and secret the {@link SandboxClient} constants, and
+ * {@code hub.google.api-root-url} the sandbox's ({@link SandboxClient#API_ROOT_PATH}; the Google clients send media
+ * uploads to {@code /upload/...} at that URL's host, where the sandbox's Gmail and Drive answer). So {@code gmail}
+ * and {@code google_drive} connect and act against the sandbox in dev mode with no setup, and against Google as soon
+ * as {@code HUB_PROVIDERS_GOOGLE_CLIENT_ID} is set.
  * <p>
  * Why a {@link ConfigSourceInterceptor}: the choice depends on whether another key is set, which
  * {@code application.properties} cannot express (a {@code %dev.} URI would also win over real credentials, and
@@ -30,13 +32,14 @@ public class SandboxGoogleConfig implements ConfigSourceInterceptor {
 
     private static final String PREFIX = "hub.providers.google.";
     private static final String CLIENT_ID = PREFIX + "client-id";
+    private static final String API_ROOT_URL = "hub.google.api-root-url";
     /** The ordinal of environment variables: a value from there (or above) is the operator's explicit choice. */
     private static final int ENVIRONMENT = 300;
 
     @Override
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
         ConfigValue value = context.proceed(name);
-        if (!name.startsWith(PREFIX) || !sandboxed(context)) {
+        if (!(name.startsWith(PREFIX) || name.equals(API_ROOT_URL)) || !sandboxed(context)) {
             return value;
         }
         String sandbox = properties(context.proceed("hub.public-url")).get(name);
@@ -52,10 +55,12 @@ public class SandboxGoogleConfig implements ConfigSourceInterceptor {
         return isTrue(context.proceed("hub.sandbox.enabled")) && !isSet(context.proceed(CLIENT_ID));
     }
 
-    /** Provider {@code google} at the sandbox, relative to {@code hub.public-url}. */
+    /** Provider {@code google} and the Google APIs at the sandbox, relative to {@code hub.public-url}. */
     static Map<String, String> properties(ConfigValue publicUrl) {
-        String base = (isSet(publicUrl) ? publicUrl.getValue() : "http://localhost:8080") + SandboxClient.BASE_PATH;
-        return Map.of(CLIENT_ID, SandboxClient.ID,
+        String hub = isSet(publicUrl) ? publicUrl.getValue() : "http://localhost:8080";
+        String base = hub + SandboxClient.BASE_PATH;
+        return Map.of(API_ROOT_URL, hub + SandboxClient.API_ROOT_PATH,
+                CLIENT_ID, SandboxClient.ID,
                 PREFIX + "client-secret", SandboxClient.SECRET,
                 PREFIX + "client-auth-method", "client_secret_post",
                 PREFIX + "authorization-uri", base + "/authorize",

@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.integrationhub.testsupport.Browser;
+import dev.integrationhub.testsupport.ConnectionFixtures;
 import dev.integrationhub.testsupport.FakeOAuth;
 import dev.integrationhub.testsupport.IssuedSecrets;
 import io.restassured.response.ExtractableResponse;
@@ -28,6 +29,20 @@ final class SandboxBrowser {
     private static final Pattern SCOPE = Pattern.compile("name=\"scope\" value=\"([^\"]+)\"");
 
     private SandboxBrowser() {
+    }
+
+    /** A person connected an integration type with a sandbox account. */
+    record Connected(String user, UUID id, String account) {
+    }
+
+    /** A new user connects an integration type through the hub with a fresh sandbox account, granting these scopes. */
+    static Connected connect(String integrationType, List<String> ticked) {
+        String account = newAccount("alice");
+        Browser browser = new Browser(ConnectionFixtures.newUser("alice"));
+        Browser.AtProvider atProvider = browser.openOAuthUrl(browser.connect(integrationType, null, null));
+        ExtractableResponse<Response> confirmed = browser.confirm(consent(browser, atProvider, account, ticked));
+        assertThat(confirmed.statusCode()).as(confirmed.body().asString()).isEqualTo(201);
+        return new Connected(browser.userId(), UUID.fromString(confirmed.path("id")), account);
     }
 
     /** The consent page as the sandbox rendered it. */

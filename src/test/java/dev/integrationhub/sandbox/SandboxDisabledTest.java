@@ -2,6 +2,8 @@ package dev.integrationhub.sandbox;
 
 import static io.restassured.RestAssured.given;
 
+import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,5 +26,20 @@ class SandboxDisabledTest {
         given().auth().oauth2("sbx_at_x").when().get("/sandbox/oauth/userinfo").then().statusCode(404);
         given().contentType("application/x-www-form-urlencoded").formParam("token", "sbx_rt_x").when()
                 .post("/sandbox/oauth/revoke").then().statusCode(404);
+    }
+
+    @Test
+    void theGoogleApisTheBotApiTheChatAndTheConsoleAreNotFound() {
+        given().auth().oauth2("sbx_at_x").contentType("message/rfc822")
+                .body("To: bob@example.com\r\n\r\nHi".getBytes(StandardCharsets.UTF_8)).when()
+                .post("/upload/gmail/v1/users/me/messages/send?uploadType=media").then().statusCode(404);
+        given().auth().oauth2("sbx_at_x").contentType("application/json").body("{}").when()
+                .post("/upload/drive/v3/files?uploadType=resumable").then().statusCode(404);
+        given().contentType("application/json").body("{}").when().post("/sandbox/telegram/bot1:x/getMe").then()
+                .statusCode(404);
+        given().when().get("/sandbox/telegram/chat/hub_test_bot").then().statusCode(404);
+        given().when().get("/sandbox/console").then().statusCode(404);
+        given().contentType("application/x-www-form-urlencoded").formParam("grant", "x").when()
+                .post("/sandbox/console/grants/revoke").then().statusCode(404);
     }
 }

@@ -50,6 +50,7 @@ class SandboxGoogleConfigTest {
                 .isEqualTo("http://localhost:8080/sandbox/oauth/revoke");
         assertThat(config.getRawValue(CLIENT_ID)).isEqualTo(SandboxClient.ID);
         assertThat(config.getRawValue("hub.providers.google.client-secret")).isEqualTo(SandboxClient.SECRET);
+        assertThat(config.getRawValue("hub.google.api-root-url")).isEqualTo("http://localhost:8080/sandbox/google/");
     }
 
     @Test
@@ -58,6 +59,7 @@ class SandboxGoogleConfigTest {
 
         assertThat(config.getRawValue(TOKEN_URI)).isEqualTo("https://oauth2.googleapis.com/token");
         assertThat(config.getRawValue(CLIENT_ID)).isEqualTo("real.apps.googleusercontent.com");
+        assertThat(config.getRawValue("hub.google.api-root-url")).isNull();
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.integrationhub.sandbox.rest;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
@@ -28,13 +29,16 @@ import dev.integrationhub.sandbox.service.SandboxAuthorizationServer.Redirect;
 import dev.integrationhub.sandbox.service.SandboxAuthorizationServer.Refused;
 import dev.integrationhub.sandbox.service.SandboxAuthorizationServer.Tokens;
 import dev.integrationhub.sandbox.service.SandboxAuthorizationServer.UnknownTicket;
+import dev.integrationhub.sandbox.service.SandboxFaults;
+import dev.integrationhub.sandbox.service.SandboxFaults.Outage;
 import dev.integrationhub.sandbox.service.SandboxOAuthException;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
 /**
  * The sandbox provider's OAuth 2.0 endpoints over HTTP, shaped like Google's: the authorization endpoint with its
- * consent page, the token endpoint (form in, JSON out, {@code client_secret_post}), userinfo and revocation. The
+ * consent page, the token endpoint (form in, JSON out, {@code client_secret_post}; during an outage set on the
+ * console, {@link SandboxFaults}, it answers that outage's status), userinfo and revocation. The
  * hub reaches them only over HTTP, as it reaches Google. Off ({@code hub.sandbox.enabled=false}, the default
  * outside dev mode) every endpoint answers {@code 404}.
  */
@@ -63,11 +67,13 @@ public class SandboxOAuthResource {
     }
 
     private final SandboxAuthorizationServer server;
+    private final SandboxFaults faults;
     private final boolean enabled;
     private final String csp;
 
-    SandboxOAuthResource(SandboxAuthorizationServer server, HubConfig config) {
+    SandboxOAuthResource(SandboxAuthorizationServer server, SandboxFaults faults, HubConfig config) {
         this.server = server;
+        this.faults = faults;
         this.enabled = config.sandbox().enabled();
         URI hub = URI.create(config.publicUrl());
         String hubOrigin = hub.getScheme() + "://" + hub.getRawAuthority();
@@ -119,6 +125,12 @@ public class SandboxOAuthResource {
             @FormParam("redirect_uri") String redirectUri, @FormParam("code_verifier") String verifier,
             @FormParam("refresh_token") String refreshToken) {
         requireEnabled();
+        Optional<Outage> outage = faults.tokenEndpointOutage();
+        if (outage.isPresent()) {
+            int status = outage.get().status();
+            return noStore(Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(new OAuthError(status == 429 ? "rate_limit_exceeded" : "internal_failure"))).build();
+        }
         try {
             Tokens tokens = switch (grantType == null ? "" : grantType) {
                 case "authorization_code" -> server.exchange(clientId, clientSecret, code, redirectUri, verifier);

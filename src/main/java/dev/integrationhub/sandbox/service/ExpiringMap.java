@@ -2,10 +2,12 @@ package dev.integrationhub.sandbox.service;
 
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * The sandbox's memory: a map whose entries expire and whose size is bounded, so that a sandbox left running (or a
@@ -62,6 +64,20 @@ final class ExpiringMap<K, V> {
         Entry<V> entry = entries.remove(key);
         return entry == null || !entry.expiresAt().isAfter(clock.instant()) ? Optional.empty()
                 : Optional.of(entry.value());
+    }
+
+    /** Replaces the live value of a key, keeping its expiry; an absent or expired key stays absent. */
+    void update(K key, UnaryOperator<V> change) {
+        Instant now = clock.instant();
+        entries.computeIfPresent(key, (k, entry) -> entry.expiresAt().isAfter(now)
+                ? new Entry<>(change.apply(entry.value()), entry.expiresAt())
+                : null);
+    }
+
+    /** Every live value, in no particular order. */
+    List<V> values() {
+        Instant now = clock.instant();
+        return entries.values().stream().filter(entry -> entry.expiresAt().isAfter(now)).map(Entry::value).toList();
     }
 
     /** Removes every entry whose value matches. */

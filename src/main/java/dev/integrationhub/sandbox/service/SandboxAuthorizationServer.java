@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,6 +99,13 @@ public class SandboxAuthorizationServer {
 
     /** Who an access token speaks for: the userinfo answer. */
     public record Account(String sub, String email) {
+    }
+
+    /**
+     * A live grant as the sandbox's APIs and console see it: which account, which scopes. The id names the grant on
+     * the console's forms; it is no token and opens nothing.
+     */
+    public record GrantView(String id, String account, List<String> scopes) {
     }
 
     private record Code(AuthorizationRequest request, String account, List<String> scopes) {
@@ -208,7 +216,7 @@ public class SandboxAuthorizationServer {
         if (!presented.current()) {
             LOG.warnf("Sandbox: a retired refresh token of %s was presented again; the grant is revoked",
                     grant.account());
-            revokeGrant(grant.id());
+            revokeGrantTokens(grant.id());
             throw SandboxOAuthException.invalidGrant("refresh token reused; the grant is revoked");
         }
         Instant now = clock.instant();
@@ -226,12 +234,43 @@ public class SandboxAuthorizationServer {
                 .map(grant -> new Account(subject(grant.account()), grant.account()));
     }
 
+    /** The grant a live access token belongs to: what the sandbox's APIs check a bearer against. */
+    public Optional<GrantView> grantOf(String accessToken) {
+        return accessTokens.get(accessToken).flatMap(grants::get).map(SandboxAuthorizationServer::view);
+    }
+
+    /** Every live grant, by account. */
+    public List<GrantView> grants() {
+        return grants.values().stream().map(SandboxAuthorizationServer::view)
+                .sorted(Comparator.comparing(GrantView::account).thenComparing(GrantView::id)).toList();
+    }
+
+    /**
+     * Revokes a grant as its account's owner would at the provider: its tokens stop working, so the hub's next
+     * refresh meets {@code invalid_grant}. An unknown id changes nothing.
+     */
+    public synchronized void revokeGrant(String grantId) {
+        grants.get(grantId).ifPresent(grant -> {
+            LOG.infof("Sandbox: the grant of %s was revoked on the console", grant.account());
+            revokeGrantTokens(grant.id());
+        });
+    }
+
+    /**
+     * Takes one scope away from a grant, as a person withdrawing one permission would: its live access tokens lose it
+     * at once (the APIs answer {@code insufficientPermissions}), and refreshes answer the narrower scope.
+     */
+    public void withdrawScope(String grantId, String scope) {
+        grants.update(grantId, grant -> new Grant(grant.id(), grant.account(),
+                grant.scopes().stream().filter(s -> !s.equals(scope)).toList()));
+    }
+
     /** Revokes the grant of an access or refresh token (RFC 7009); an unknown token changes nothing. */
     public synchronized void revoke(String token) {
         Optional<String> grantId = refreshTokens.get(token).map(RefreshToken::grantId).or(() -> accessTokens.get(token));
         grantId.ifPresent(id -> {
             grants.get(id).ifPresent(grant -> LOG.infof("Sandbox: the grant of %s was revoked", grant.account()));
-            revokeGrant(id);
+            revokeGrantTokens(id);
         });
     }
 
@@ -261,7 +300,7 @@ public class SandboxAuthorizationServer {
         return new Tokens(access, lifetime.toSeconds(), "Bearer", String.join(" ", grant.scopes()), refreshToken);
     }
 
-    private void revokeGrant(String grantId) {
+    private void revokeGrantTokens(String grantId) {
         grants.take(grantId);
         refreshTokens.removeValues(token -> token.grantId().equals(grantId));
         accessTokens.removeValues(grantId::equals);
@@ -287,6 +326,10 @@ public class SandboxAuthorizationServer {
         List<String> scopes = Arrays.stream(scope.split(" ")).filter(s -> !s.isEmpty()).distinct().toList();
         return scopes.size() > MAX_SCOPES || !scopes.stream().allMatch(s -> SCOPE_TOKEN.matcher(s).matches()) ? List.of()
                 : scopes;
+    }
+
+    private static GrantView view(Grant grant) {
+        return new GrantView(grant.id(), grant.account(), grant.scopes());
     }
 
     /** A stable subject per account, as Google's numeric {@code sub} is. */

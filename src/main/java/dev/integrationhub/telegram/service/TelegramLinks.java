@@ -17,7 +17,8 @@ import dev.integrationhub.error.ProblemException;
 import dev.integrationhub.telegram.bot.TelegramBot;
 
 /**
- * Connecting Telegram: a one-time deep link {@code https://t.me/<bot>?start=<code>} for the user who asked. The
+ * Connecting Telegram: a one-time deep link {@code https://t.me/<bot>?start=<code>} for the user who asked (at
+ * {@code hub.telegram.link-base-url}, which the sandbox points at its chat page). The
  * code (256 random bits, base64url, within Telegram's 64 characters of {@code A-Za-z0-9_-}) is stored hashed and
  * lives {@code hub.flow.ttl}; the chat that sends {@code /start <code>} to the bot is bound to that user. Offered
  * only while the bot is configured.
@@ -31,12 +32,14 @@ public class TelegramLinks implements ConnectMethod {
     private final TelegramBot bot;
     private final InstantSource clock;
     private final HubConfig.Flow flow;
+    private final String linkBaseUrl;
 
     TelegramLinks(EntityManager entityManager, TelegramBot bot, InstantSource clock, HubConfig config) {
         this.entityManager = entityManager;
         this.bot = bot;
         this.clock = clock;
         this.flow = config.flow();
+        this.linkBaseUrl = config.telegram().linkBaseUrl();
     }
 
     @Override
@@ -63,7 +66,7 @@ public class TelegramLinks implements ConnectMethod {
         entityManager.createNativeQuery("INSERT INTO telegram_link_codes (code_hash, user_id, expires_at, created_at)"
                 + " VALUES (?1, ?2, ?3, ?4)").setParameter(1, FlowSecrets.sha256(code)).setParameter(2, userId)
                 .setParameter(3, expiresAt).setParameter(4, now).executeUpdate();
-        return new Started(URI.create("https://t.me/" + bot.username() + "?start=" + code), expiresAt);
+        return new Started(URI.create(linkBaseUrl + "/" + bot.username() + "?start=" + code), expiresAt);
     }
 
     /** The user who asked for this code, if it is known and unexpired; a code is redeemed only once. */
