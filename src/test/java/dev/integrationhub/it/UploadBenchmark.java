@@ -44,8 +44,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * <p>
  * Rounds are interleaved (direct, hub, direct, hub, ...) after one warm-up round, so that both see the same load
  * on the machine. During each hub upload the service's VmRSS, the fake's byte count and the spool directory are
- * sampled every 100 ms, which splits the upload into its two phases: the request spooled to disk, then the
- * resumable upload to Drive from that file.
+ * sampled every 100 ms: when Drive got its first byte, and how far sending to Drive fell behind receiving.
  */
 public final class UploadBenchmark {
 
@@ -73,16 +72,13 @@ public final class UploadBenchmark {
     private record Curl(int status, double seconds) {
     }
 
-    /**
-     * One sample during a hub upload, {@code seconds} after curl started; {@code writeCalls}: the service's write
-     * system calls since the upload started ({@code syscw} of {@code /proc/<pid>/io}).
-     */
-    private record Sample(double seconds, long rssKib, long driveBytes, long spooledBytes, long writeCalls) {
+    /** One sample during a hub upload, {@code seconds} after curl started. */
+    private record Sample(double seconds, long rssKib, long driveBytes, long spooledBytes) {
     }
 
     /** One hub upload. */
-    private record HubRun(Curl curl, long rssBeforeKib, long peakRssKib, long highWaterKib, double spoolSeconds,
-            long spoolWriteCalls, double driveMibPerSecond, long leftInSpool) {
+    private record HubRun(Curl curl, long rssBeforeKib, long peakRssKib, long highWaterKib, double driveStartSeconds,
+            double spooledAheadMib, double driveMibPerSecond, long leftInSpool) {
     }
 
     /** One round: the direct post, then the same file through the hub. */
@@ -155,9 +151,7 @@ public final class UploadBenchmark {
     private HubRun hubUpload(Path file, long size, FakeDriveProcess drive, PackagedService hub, Path spool,
             String token) throws Exception {
         Path status = Path.of("/proc", String.valueOf(hub.pid()), "status");
-        Path io = Path.of("/proc", String.valueOf(hub.pid()), "io");
         long rssBefore = procStatusKib(status, "VmRSS");
-        long writesBefore = procIo(io, "syscw");
         Files.writeString(Path.of("/proc", String.valueOf(hub.pid()), "clear_refs"), "5"); // resets VmHWM to VmRSS
         long before = drive.bytes();
         List<Sample> samples = new ArrayList<>();
@@ -166,7 +160,7 @@ public final class UploadBenchmark {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
                     samples.add(new Sample((System.nanoTime() - start) / 1e9, procStatusKib(status, "VmRSS"),
-                            drive.bytes() - before, spooled(spool), procIo(io, "syscw") - writesBefore));
+                            drive.bytes() - before, spooled(spool)));
                     Thread.sleep(SAMPLE_EVERY);
                 }
             } catch (InterruptedException e) {
@@ -187,9 +181,10 @@ public final class UploadBenchmark {
         try (Stream<Path> left = Files.list(spool)) {
             leftInSpool = left.count();
         }
-        Sample spooled = samples.stream().filter(s -> s.spooledBytes() >= size).findFirst().orElse(null);
-        return new HubRun(curl, rssBefore, peak, highWater, spooled == null ? Double.NaN : spooled.seconds(),
-                spooled == null ? -1 : spooled.writeCalls(), driveRate(samples, size), leftInSpool);
+        Sample driveStart = samples.stream().filter(s -> s.driveBytes() > 0).findFirst().orElse(null);
+        double spooledAhead = samples.stream().mapToLong(s -> s.spooledBytes() - s.driveBytes()).max().orElse(0) / MIB;
+        return new HubRun(curl, rssBefore, peak, highWater, driveStart == null ? Double.NaN : driveStart.seconds(),
+                spooledAhead, driveRate(samples, size), leftInSpool);
     }
 
     /**
@@ -243,12 +238,6 @@ public final class UploadBenchmark {
         }
     }
 
-    private static long procIo(Path io, String field) throws IOException {
-        Matcher value = Pattern.compile("(?m)^" + field + ": (\\d+)$").matcher(Files.readString(io));
-        check(value.find(), field + " missing in " + io);
-        return Long.parseLong(value.group(1));
-    }
-
     private static long procStatusKib(Path status, String field) throws IOException {
         Matcher value = Pattern.compile("(?m)^" + field + ":\\s+(\\d+) kB$").matcher(Files.readString(status));
         check(value.find(), field + " missing in " + status);
@@ -291,49 +280,44 @@ public final class UploadBenchmark {
                         + " service started as `java -Xmx256m -jar target/quarkus-app/quarkus-run.jar` (default"
                         + " `hub.drive.chunk-size` 8M), 201 checked, the fake's byte count checked to grow by"
                         + " exactly the file size\n\n")
-                .append("| round | direct MiB/s | hub MiB/s | hub ÷ direct | hub: spool phase | write calls while"
-                        + " spooling | hub: Drive phase | RSS before | peak RSS (sampled) | peak RSS (VmHWM) | files left"
-                        + " in spool |\n")
+                .append("| round | direct MiB/s | hub MiB/s | hub ÷ direct | hub: Drive's first byte after |"
+                        + " hub: spooled ahead of Drive (max) | hub: Drive from first to last byte | RSS before |"
+                        + " peak RSS (sampled) | peak RSS (VmHWM) | files left in spool |\n")
                 .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         row(out, sizeMib, "warm-up (not counted)", warmUp);
         for (int i = 0; i < rounds.size(); i++) {
             row(out, sizeMib, String.valueOf(i + 1), rounds.get(i));
         }
-        double spoolSeconds = median(rounds, r -> r.hub().spoolSeconds());
         double driveRate = median(rounds, r -> r.hub().driveMibPerSecond());
-        out.append(String.format(Locale.ROOT, "| **median** | **%.0f** | **%.0f** | **%.2f** | %s | %s | %s | %.0f MiB"
-                + " | **%.0f MiB** | %.0f MiB | |%n%n", direct, viaHub, viaHub / direct,
-                phase(spoolSeconds, sizeMib / spoolSeconds),
-                writes(sizeMib, Math.round(median(rounds, r -> r.hub().spoolWriteCalls()))),
-                phase(sizeMib / driveRate, driveRate),
+        out.append(String.format(Locale.ROOT, "| **median** | **%.0f** | **%.0f** | **%.2f** | %s | %.0f MiB | %s |"
+                + " %.0f MiB | **%.0f MiB** | %.0f MiB | |%n%n", direct, viaHub, viaHub / direct,
+                seconds(median(rounds, r -> r.hub().driveStartSeconds())),
+                median(rounds, r -> r.hub().spooledAheadMib()), phase(sizeMib / driveRate, driveRate),
                 median(rounds, r -> r.hub().rssBeforeKib() / 1024.0), median(rounds, r -> r.hub().peakRssKib() / 1024.0),
                 median(rounds, r -> r.hub().highWaterKib() / 1024.0)));
-        out.append("Spool phase: from curl's start until the spool file held the whole file (the HTTP layer parses"
-                + " the multipart body and writes the file part to disk; the Drive upload starts only after it)."
-                + " Drive phase: the resumable upload from the spooled file, timed by the fake's byte count"
-                + " from its first sample with bytes to the first with all of them (its length is the file size over"
-                + " that rate). Both sampled every 100 ms, as is the RSS; \"VmHWM\" is the kernel's high-water mark"
-                + " of the service's resident set, reset just before the upload. \"Write calls while spooling\": the"
-                + " service's write system calls (`syscw` of `/proc/<pid>/io`) from curl's start to the end of the spool"
-                + " phase (a little high: the sample that first sees the whole file may count the Drive phase's first writes)."
-                + " MiB = 2^20 bytes.\n");
+        out.append("The hub reads the form as it arrives, writes the file part to a spool file and sends it on to"
+                + " Drive from there while the request still comes in. \"Drive's first byte after\": seconds from"
+                + " curl's start to the first sample in which the fake held bytes of the upload. \"Spooled ahead\":"
+                + " the most the spool file held beyond what the fake had received (how far the sending fell"
+                + " behind the receiving). \"Drive from first to last byte\": timed by the fake's byte count from its"
+                + " first sample with bytes to the first with all of them (its length is the file size over that"
+                + " rate). All sampled every 100 ms, as is the RSS; \"VmHWM\" is the kernel's high-water mark of the"
+                + " service's resident set, reset just before the upload. MiB = 2^20 bytes.\n");
         return out.toString();
     }
 
     private static void row(StringBuilder out, int sizeMib, String name, Round round) {
         HubRun hub = round.hub();
         out.append(String.format(Locale.ROOT,
-                "| %s | %.0f | %.0f | %.2f | %s | %s | %s | %.0f MiB | %.0f MiB | %.0f MiB | %d |%n", name,
+                "| %s | %.0f | %.0f | %.2f | %s | %.0f MiB | %s | %.0f MiB | %.0f MiB | %.0f MiB | %d |%n", name,
                 round.directMibPerSecond(), round.hubMibPerSecond(), round.hubMibPerSecond() / round.directMibPerSecond(),
-                phase(hub.spoolSeconds(), sizeMib / hub.spoolSeconds()), writes(sizeMib, hub.spoolWriteCalls()),
+                seconds(hub.driveStartSeconds()), hub.spooledAheadMib(),
                 phase(sizeMib / hub.driveMibPerSecond(), hub.driveMibPerSecond()), hub.rssBeforeKib() / 1024.0,
                 hub.peakRssKib() / 1024.0, hub.highWaterKib() / 1024.0, hub.leftInSpool()));
     }
 
-    /** Write system calls while spooling, and the bytes each wrote on average. */
-    private static String writes(int sizeMib, long calls) {
-        return calls <= 0 ? "unseen"
-                : String.format(Locale.ROOT, "%,d (%.1f KiB each)", calls, sizeMib * 1024.0 / calls);
+    private static String seconds(double seconds) {
+        return Double.isNaN(seconds) ? "unseen" : String.format(Locale.ROOT, "%.1f s", seconds);
     }
 
     private static String phase(double seconds, double mibPerSecond) {
