@@ -89,6 +89,11 @@ class WebAppBrowserTest {
         String popupAccount = SandboxBrowser.newAccount("popup");
         String redirectAccount = SandboxBrowser.newAccount("redirect");
         Files.createDirectories(OUTPUT);
+        try (var previous = Files.newDirectoryStream(OUTPUT, "*.png")) {
+            for (Path screenshot : previous) {
+                Files.delete(screenshot);
+            }
+        }
         Path log = OUTPUT.resolve("web-app.log");
 
         ProcessBuilder node = new ProcessBuilder("node", "web-app.mjs").directory(SCRIPT_DIR.toFile())
