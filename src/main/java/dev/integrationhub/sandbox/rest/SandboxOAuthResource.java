@@ -77,9 +77,10 @@ public class SandboxOAuthResource {
         this.enabled = config.sandbox().enabled();
         URI hub = URI.create(config.publicUrl());
         String hubOrigin = hub.getScheme() + "://" + hub.getRawAuthority();
-        // Chrome applies form-action to the redirect after the form too: allow the hub's callback origin.
+        // Chrome applies form-action to every redirect after the form too: allow the hub's callback origin and the
+        // web app's, where the callback sends a redirect flow's browser.
         this.csp = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self' " + hubOrigin
-                + "; frame-ancestors 'none'";
+                + " " + config.frontendUrl() + "; frame-ancestors 'none'";
     }
 
     @GET
@@ -185,9 +186,14 @@ public class SandboxOAuthResource {
         return Templates.consent(consent.ticket(), consent.request().scopes(), account, problem);
     }
 
+    /**
+     * A page of the sandbox. Its referrer policy is {@code same-origin}, not {@code no-referrer}: under
+     * {@code no-referrer} a browser sends the consent form with {@code Origin: null}, which the CORS filter refuses;
+     * {@code same-origin} sends the hub's own origin with it and never a {@code Referer} to another origin.
+     */
     private Response page(int status, TemplateInstance page) {
         return noStore(Response.status(status).entity(page.render()).type(HTML))
-                .header("Referrer-Policy", "no-referrer").header("X-Content-Type-Options", "nosniff")
+                .header("Referrer-Policy", "same-origin").header("X-Content-Type-Options", "nosniff")
                 .header("Content-Security-Policy", csp).build();
     }
 
