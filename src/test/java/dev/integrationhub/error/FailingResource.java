@@ -1,9 +1,16 @@
 package dev.integrationhub.error;
 
+import java.sql.SQLException;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 
-/** Test-only endpoint (it lives in src/test): fails the way a bug would, to check the 500 answer. */
+import org.hibernate.exception.JDBCConnectionException;
+
+/**
+ * Test-only endpoint (it lives in src/test): fails the way a bug would, to check the 500 answer, and the way an
+ * unreachable database does, to check the 503.
+ */
 @Path("/api/test-support/failure")
 public class FailingResource {
 
@@ -12,5 +19,13 @@ public class FailingResource {
     @GET
     public String fail() {
         throw new IllegalStateException("Something broke: " + INTERNAL_DETAIL);
+    }
+
+    /** What Hibernate throws when the pool cannot open a connection to a database that is down. */
+    @GET
+    @Path("database")
+    public String databaseDown() {
+        throw new JDBCConnectionException("Unable to acquire JDBC Connection",
+                new SQLException("Connection to localhost:5432 refused. " + INTERNAL_DETAIL, "08001"));
     }
 }

@@ -109,6 +109,13 @@ class ProblemResponsesTest {
     }
 
     @Test
+    void anUnreachableDatabaseIsServiceUnavailableWithRetryAfterAndNoDetail() {
+        expectProblem(asUser().when().get("/api/test-support/failure/database").then(), 503, "database_unavailable")
+                .header("Retry-After", "5").body(not(containsString(FailingResource.INTERNAL_DETAIL)))
+                .body(not(containsString("JDBC")));
+    }
+
+    @Test
     void anUnexpectedErrorAnswersWithNothingButAnId() {
         expectProblem(asUser().when().get("/api/test-support/failure").then(), 500, "internal_error")
                 .body("error_id", matchesPattern("[0-9a-f-]{36}"))
