@@ -4,7 +4,8 @@
 // Run by WebAppBrowserTest; exit code 0 only if every step held. Screenshots go to SCREENSHOTS.
 //
 // Environment: WEB_APP_URL (the page), USER_ID (who signs in), POPUP_ACCOUNT and REDIRECT_ACCOUNT (sandbox
-// accounts typed on the consent page), SCREENSHOTS (a directory), CHROMIUM (default /usr/bin/chromium).
+// accounts typed on the consent page), SCREENSHOTS (a directory), CHROMIUM (default /usr/bin/chromium), CONSOLE_URL
+// (the hub's sandbox console, which must then list the redirect account's grant).
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 
@@ -105,6 +106,16 @@ try {
   await page.waitForSelector(row(popupAccount), { state: "detached" });
   await page.waitForSelector(`${row(redirectAccount)}[data-status=active]`);
   await page.screenshot({ path: `${screenshots}/6-disconnected.png`, fullPage: true });
+
+  step("the sandbox console lists the grant");
+  const sandboxConsole = await context.newPage();
+  await sandboxConsole.goto(env("CONSOLE_URL"));
+  await sandboxConsole.waitForSelector("h1");
+  const consoleText = await sandboxConsole.textContent("body");
+  if (!consoleText.includes(redirectAccount)) {
+    throw new Error("the sandbox console does not list the redirect account's grant");
+  }
+  await sandboxConsole.screenshot({ path: `${screenshots}/7-sandbox-console.png`, fullPage: true });
   step("done");
 } catch (error) {
   console.error(`FAILED: ${error.stack || error}`);
