@@ -9,6 +9,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
@@ -16,9 +17,13 @@ import io.vertx.core.http.HttpServerRequest;
  * layer's own blocking stream asks the event loop for one buffer at a time and waits for it, a round trip
  * between two threads for every few KiB of a large upload; this one keeps up to {@code ahead} buffers coming while
  * the reader works, so memory per request stays at {@code ahead} buffers (each at most
- * {@code quarkus.http.limits.max-chunk-size}) and the flow control of TCP does the rest.
+ * {@code quarkus.http.limits.max-chunk-size}) and the flow control of TCP does the rest. A client that asked to
+ * be told to go on ({@code Expect: 100-continue}) is told so when the body is first wanted: after the request was
+ * authenticated and its declared length accepted.
  */
 public final class RequestBodyStream extends InputStream {
+
+    private static final String CONTINUE = "100-continue";
 
     private final HttpServerRequest request;
     private final long idleNanos;
@@ -48,6 +53,10 @@ public final class RequestBodyStream extends InputStream {
             return stream;
         }
         request.pause();
+        if (CONTINUE.equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+            // a client waiting for the go-ahead (curl does for large bodies) would otherwise wait a second first
+            request.response().writeContinue();
+        }
         request.handler(stream::onBuffer);
         request.endHandler(ignored -> stream.onEnd(null));
         request.exceptionHandler(stream::onEnd);

@@ -169,6 +169,23 @@ class DriveStreamingUploadTest {
     }
 
     @Test
+    void aClientWaitingForTheGoAheadIsToldToContinueBeforeItSendsTheBody() throws Exception {
+        Connection connection = drive("alice");
+        byte[] content = content(CHUNK);
+        byte[] body = form(file("figures.bin", content));
+
+        try (Socket socket = post(connection.userId, body.length, "Expect: 100-continue\r\n")) {
+            byte[] interim = new byte["HTTP/1.1 100 Continue\r\n\r\n".length()];
+            socket.getInputStream().readNBytes(interim, 0, interim.length);
+            assertThat(new String(interim, StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 100 Continue");
+            socket.getOutputStream().write(body);
+
+            assertThat(response(socket)).startsWith("HTTP/1.1 201");
+        }
+        assertThat(drive.uploads().getFirst().bytes()).isEqualTo(content);
+    }
+
+    @Test
     void aMalformedFormIsRefusedBeforeAnyCall() throws Exception {
         Connection connection = drive("alice");
         byte[] body = ("--" + BOUNDARY + "\r\nContent-Type: text/plain\r\n\r\nno disposition\r\n--" + BOUNDARY + "--\r\n")
@@ -224,13 +241,19 @@ class DriveStreamingUploadTest {
 
     /** Opens a connection to the hub and writes the request's head, declaring {@code length} bytes of body. */
     private Socket post(String userId, int length) throws IOException {
+        return post(userId, length, "");
+    }
+
+    /** As {@link #post(String, int)}, with more header lines (each ending in CR LF). */
+    private Socket post(String userId, int length, String moreHeaders) throws IOException {
         Socket socket = new Socket(hub.getHost(), hub.getPort());
         socket.setSoTimeout(20_000);
         OutputStream out = socket.getOutputStream();
         out.write(("POST /api/integrations/google_drive/files HTTP/1.1\r\nHost: " + hub.getHost() + "\r\n"
                 + "Authorization: Bearer " + Tokens.forUser(userId) + "\r\n"
                 + "Content-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\n"
-                + "Content-Length: " + length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                + "Content-Length: " + length + "\r\nConnection: close\r\n" + moreHeaders + "\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
         return socket;
     }
 
