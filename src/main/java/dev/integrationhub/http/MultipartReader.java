@@ -277,15 +277,9 @@ public final class MultipartReader {
     }
 
     /** The body of the current part: bytes up to the next delimiter. */
-    private final class PartBody extends InputStream {
+    private final class PartBody extends BulkInputStream {
 
         private boolean done;
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
 
         @Override
         public int read(byte[] target, int offset, int length) throws IOException {

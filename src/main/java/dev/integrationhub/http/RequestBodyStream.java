@@ -1,7 +1,6 @@
 package dev.integrationhub.http;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +20,7 @@ import io.vertx.core.http.HttpServerRequest;
  * be told to go on ({@code Expect: 100-continue}) is told so when the body is first wanted: after the request was
  * authenticated and its declared length accepted.
  */
-public final class RequestBodyStream extends InputStream {
+public final class RequestBodyStream extends BulkInputStream {
 
     private static final String CONTINUE = "100-continue";
 
@@ -83,12 +82,6 @@ public final class RequestBodyStream extends InputStream {
         } finally {
             lock.unlock();
         }
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -1,9 +1,9 @@
 package dev.integrationhub.google;
 
 import static dev.integrationhub.testsupport.FakeOAuth.secret;
+import static dev.integrationhub.testsupport.MultipartForms.field;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,6 +34,7 @@ import dev.integrationhub.testsupport.ConnectionFixtures;
 import dev.integrationhub.testsupport.FakeDrive;
 import dev.integrationhub.testsupport.FakeGoogleApis;
 import dev.integrationhub.testsupport.FakeProviders;
+import dev.integrationhub.testsupport.MultipartForms;
 import dev.integrationhub.testsupport.Tokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -262,27 +263,12 @@ class DriveStreamingUploadTest {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
 
-    private static byte[] field(String name, String value) {
-        return ("Content-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value).getBytes(StandardCharsets.UTF_8);
-    }
-
     private static byte[] file(String filename, byte[] content) {
-        ByteArrayOutputStream part = new ByteArrayOutputStream();
-        part.writeBytes(("Content-Disposition: form-data; name=\"file\"; filename=\"" + filename + "\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        part.writeBytes(content);
-        return part.toByteArray();
+        return MultipartForms.file("file", filename, "application/octet-stream", content);
     }
 
     private static byte[] form(byte[]... parts) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            body.writeBytes(("--" + BOUNDARY + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            body.writeBytes(part);
-            body.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        }
-        body.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        return body.toByteArray();
+        return MultipartForms.form(BOUNDARY, parts);
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {

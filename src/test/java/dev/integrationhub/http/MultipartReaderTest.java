@@ -1,5 +1,7 @@
 package dev.integrationhub.http;
 
+import static dev.integrationhub.testsupport.MultipartForms.field;
+import static dev.integrationhub.testsupport.MultipartForms.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.integrationhub.http.MultipartReader.MalformedException;
 import dev.integrationhub.http.MultipartReader.Part;
+import dev.integrationhub.testsupport.MultipartForms;
 
 /** The streaming multipart reader against bodies as clients write them, and as they break. */
 class MultipartReaderTest {
@@ -155,29 +158,8 @@ class MultipartReaderTest {
                 .hasMessageContaining("Content-Disposition");
     }
 
-    private static byte[] field(String name, String value) {
-        return ("Content-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value)
-                .getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] file(String name, String filename, String type, byte[] content) {
-        ByteArrayOutputStream part = new ByteArrayOutputStream();
-        part.writeBytes(("Content-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename + "\"\r\n"
-                + (type == null ? "" : "Content-Type: " + type + "\r\n") + "\r\n").getBytes(StandardCharsets.UTF_8));
-        part.writeBytes(content);
-        return part.toByteArray();
-    }
-
-    /** A body as curl writes it: each part after a boundary line, the closing boundary last. */
     private static byte[] body(byte[]... parts) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            body.writeBytes(("--" + BOUNDARY + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            body.writeBytes(part);
-            body.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        }
-        body.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        return body.toByteArray();
+        return MultipartForms.form(BOUNDARY, parts);
     }
 
     private static byte[] readInPieces(InputStream in, int piece) throws IOException {

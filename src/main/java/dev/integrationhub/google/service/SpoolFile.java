@@ -10,6 +10,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.integrationhub.http.BulkInputStream;
+
 /**
  * The file a request's upload is spooled to, read while it is still being written: one thread writes what the
  * request brings, another sends it on from the file as far as it has come. The disk, not the memory, holds
@@ -156,7 +158,7 @@ public final class SpoolFile implements AutoCloseable {
         Files.deleteIfExists(path);
     }
 
-    private final class Reader extends InputStream {
+    private final class Reader extends BulkInputStream {
 
         private final FileChannel in;
         private final long expectedLength;
@@ -165,12 +167,6 @@ public final class SpoolFile implements AutoCloseable {
         Reader(FileChannel in, long expectedLength) {
             this.in = in;
             this.expectedLength = expectedLength;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
