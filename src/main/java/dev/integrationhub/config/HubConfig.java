@@ -101,6 +101,9 @@ public interface HubConfig {
     /** The sandbox inside the service (OAuth provider, Gmail, Drive and Bot API), for dev mode only. */
     Sandbox sandbox();
 
+    /** What the read benchmark ({@code bench/reads.sh}) needs of the service: its {@code bench} profile only. */
+    Bench bench();
+
     interface Provider {
 
         /** The client id registered at the provider. Without it the provider's integrations cannot be connected. */
@@ -379,6 +382,17 @@ public interface HubConfig {
         @WithDefault("https://t.me")
         @Pattern(regexp = BASE_URL, message = "must be an absolute http(s) URL without trailing slash")
         String linkBaseUrl();
+    }
+
+    interface Bench {
+
+        /**
+         * Whether {@code GET /api/bench/baseline/{id}} answers: a primary-key read of one connection and nothing
+         * else (no authentication), the floor the read endpoints are measured against. On only in the
+         * {@code bench} profile; off, it is {@code 404}.
+         */
+        @WithDefault("false")
+        boolean baselineEnabled();
     }
 
     interface Sandbox {
