@@ -46,8 +46,13 @@ public class ActivityRepository implements PanacheRepository<ActivityEntry> {
             + " ON CONFLICT (connection_id, refresh_day) WHERE refresh_day IS NOT NULL"
             + " DO UPDATE SET count = a.count + 1, last_at = EXCLUDED.last_at";
 
-    private static final String PURGE = "DELETE FROM connection_activity WHERE id IN (SELECT id FROM"
-            + " connection_activity WHERE occurred_at < :before ORDER BY occurred_at LIMIT :limit)";
+    /**
+     * A purge batch: the ids of the oldest entries, read in {@code occurred_at} order from its index, then deleted
+     * by primary key. As an array, not {@code IN (subquery)}, which the planner may turn into a join over a scan of
+     * the whole table.
+     */
+    public static final String PURGE = "DELETE FROM connection_activity WHERE id = ANY (ARRAY(SELECT id FROM"
+            + " connection_activity WHERE occurred_at < :before ORDER BY occurred_at LIMIT :limit))";
 
     private static final String FORGET_MAIL_DETAILS = "UPDATE connection_activity"
             + " SET details = details - 'recipients' - 'subject'"
