@@ -20,9 +20,9 @@ import dev.integrationhub.provider.Grant;
 /**
  * The one owner of a connection's state: its status ({@code active → degraded → active | needs_reauth},
  * {@code revoked}) and its refresh schedule (due time, lease, failures). Every transition happens here, with its
- * event written to the outbox (and told as a {@link ConnectionFact}) in the same transaction; the only other writers are the
- * two hot-path statements of
- * {@link ConnectionRepository}, which do exactly what the healthy path here does. An ArchUnit rule holds this.
+ * event written to the outbox (and told as a {@link ConnectionFact}) in the same transaction; the only other writers
+ * are the two hot-path statements of {@link ConnectionRepository}, which do exactly what the healthy path here does.
+ * An ArchUnit rule holds this.
  */
 @ApplicationScoped
 public class ConnectionLifecycle {

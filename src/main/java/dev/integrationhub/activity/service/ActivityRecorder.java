@@ -33,9 +33,9 @@ import dev.integrationhub.connection.service.ConnectionService;
 public class ActivityRecorder {
 
     /** The actor of what the owner did through the web app. */
-    public static final String YOU = "you";
+    private static final String YOU = "you";
     /** The actor of what the hub did by itself (refreshes, status changes it noticed). */
-    public static final String HUB = "hub";
+    private static final String HUB = "hub";
 
     private final ActivityRepository entries;
     private final ConnectionRepository connections;

@@ -23,16 +23,14 @@ import io.quarkus.hibernate.orm.panache.PanacheRepository;
 @ApplicationScoped
 public class ActivityRepository implements PanacheRepository<ActivityEntry> {
 
-    private static final String PAGE = "SELECT * FROM connection_activity WHERE %s = :owner%s"
-            + " ORDER BY occurred_at DESC, id DESC LIMIT :limit";
     private static final String AFTER = " AND (occurred_at, id) < (:at, :id)";
 
     /** A person's entries across all their connections, from the start or after a cursor. */
-    public static final String USER_FIRST_PAGE = PAGE.formatted("user_id", "");
-    public static final String USER_NEXT_PAGE = PAGE.formatted("user_id", AFTER);
+    public static final String USER_FIRST_PAGE = page("user_id", "");
+    public static final String USER_NEXT_PAGE = page("user_id", AFTER);
     /** One connection's entries, from the start or after a cursor. */
-    public static final String CONNECTION_FIRST_PAGE = PAGE.formatted("connection_id", "");
-    public static final String CONNECTION_NEXT_PAGE = PAGE.formatted("connection_id", AFTER);
+    public static final String CONNECTION_FIRST_PAGE = page("connection_id", "");
+    public static final String CONNECTION_NEXT_PAGE = page("connection_id", AFTER);
 
     /**
      * A refresh: the connection's entry of that UTC day counts one more (and remembers when), or the day's entry is
@@ -60,6 +58,12 @@ public class ActivityRepository implements PanacheRepository<ActivityEntry> {
 
     /** Where a page starts: after this entry. */
     public record Position(Instant at, long id) {
+    }
+
+    /** A page's statement: the owner's entries (of a person or a connection), newest first. */
+    private static String page(String ownerColumn, String after) {
+        return "SELECT * FROM connection_activity WHERE " + ownerColumn + " = :owner" + after
+                + " ORDER BY occurred_at DESC, id DESC LIMIT :limit";
     }
 
     /** Up to {@code limit} of the user's entries, newest first, after {@code after} if given. */
