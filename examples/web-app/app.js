@@ -269,8 +269,13 @@ function render(list) {
     disconnect.className = "disconnect";
     disconnect.textContent = "Disconnect";
     disconnect.addEventListener("click", () => disconnectConnection(c));
+    const showActivity = document.createElement("button");
+    showActivity.type = "button";
+    showActivity.className = "activity";
+    showActivity.textContent = "Activity";
+    showActivity.addEventListener("click", () => openActivity(c));
     const actions = document.createElement("td");
-    actions.append(disconnect);
+    actions.append(showActivity, " ", disconnect);
     row.append(actions);
     return row;
   }));
@@ -298,6 +303,63 @@ async function disconnectConnection(connection) {
     notify(`${connection.integration_type} ${connection.account} disconnected.`);
     log(`disconnected ${connection.integration_type} ${connection.account}`);
   } catch (e) {
+    notify(e.message, true);
+  }
+  refreshConnections();
+}
+
+// --- Activity: who used a connection, when, for what -----------------------------------------------------------
+
+// The connection whose activity is shown, and the cursor of its next (older) page; null on the last page.
+let activity = { connection: null, cursor: null };
+
+async function openActivity(connection) {
+  activity = { connection, cursor: null };
+  $("activity-section").hidden = false;
+  $("activity-of").textContent = `${connection.integration_type} ${connection.account}`;
+  $("activity-mail-details-line").hidden = connection.integration_type !== TYPES.gmail;
+  $("activity-show-mail-details").checked = connection.metadata?.show_mail_details === true;
+  $("activity-list").replaceChildren();
+  $("activity-more").hidden = true;
+  await moreActivity();
+}
+
+// GET /api/integrations/{id}/activity?cursor=&limit=: pass next_cursor back unchanged for the next page.
+async function moreActivity() {
+  const shown = activity;
+  const query = new URLSearchParams({ limit: "20" });
+  if (shown.cursor) {
+    query.set("cursor", shown.cursor);
+  }
+  try {
+    const page = await hub("GET", `/api/integrations/${encodeURIComponent(shown.connection.id)}/activity?${query}`);
+    if (activity !== shown) {
+      return; // another connection was chosen meanwhile
+    }
+    $("activity-list").append(...page.entries.map(activityItem));
+    activity.cursor = page.next_cursor;
+    $("activity-more").hidden = !page.next_cursor;
+  } catch (e) {
+    notify(e.message, true);
+  }
+}
+
+function activityItem(entry) {
+  const item = document.createElement("li");
+  item.dataset.kind = entry.kind;
+  item.textContent = `${new Date(entry.at).toLocaleString()} ${entry.summary} (${entry.actor})`;
+  return item;
+}
+
+// The person's choice, kept in the connection's metadata: show sent mails' recipients and subject, or only count them.
+async function setMailDetails(event) {
+  const connection = activity.connection;
+  try {
+    await hub("PATCH", `/api/integrations/${encodeURIComponent(connection.id)}`,
+      { json: { metadata: { show_mail_details: event.target.checked } } });
+    notify(`Activity of ${connection.account} ${event.target.checked ? "shows" : "hides"} mail recipients and subjects.`);
+  } catch (e) {
+    event.target.checked = !event.target.checked;
     notify(e.message, true);
   }
   refreshConnections();
@@ -378,6 +440,8 @@ function start() {
   $("mail-form").addEventListener("submit", sendMail);
   $("upload-form").addEventListener("submit", uploadFile);
   $("telegram-form").addEventListener("submit", sendTelegram);
+  $("activity-more").addEventListener("click", moreActivity);
+  $("activity-show-mail-details").addEventListener("change", setMailDetails);
   $("signed-in-as").textContent = token() ? userOf(token()) : "nobody";
   takeRedirectResult();
   refreshConnections();

@@ -101,11 +101,16 @@ try {
   }
   await page.screenshot({ path: `${screenshots}/5-both-connected.png`, fullPage: true });
 
+  step("show a connection's activity");
+  await page.click(`${row(redirectAccount)} button.activity`);
+  await page.waitForSelector("#activity-list li[data-kind=connected]");
+  await page.screenshot({ path: `${screenshots}/6-activity.png`, fullPage: true });
+
   step("disconnect the popup's connection");
   await page.click(`${row(popupAccount)} button.disconnect`);
   await page.waitForSelector(row(popupAccount), { state: "detached" });
   await page.waitForSelector(`${row(redirectAccount)}[data-status=active]`);
-  await page.screenshot({ path: `${screenshots}/6-disconnected.png`, fullPage: true });
+  await page.screenshot({ path: `${screenshots}/7-disconnected.png`, fullPage: true });
 
   step("the sandbox console lists the grant");
   const sandboxConsole = await context.newPage();
@@ -115,7 +120,7 @@ try {
   if (!consoleText.includes(redirectAccount)) {
     throw new Error("the sandbox console does not list the redirect account's grant");
   }
-  await sandboxConsole.screenshot({ path: `${screenshots}/7-sandbox-console.png`, fullPage: true });
+  await sandboxConsole.screenshot({ path: `${screenshots}/8-sandbox-console.png`, fullPage: true });
   step("done");
 } catch (error) {
   console.error(`FAILED: ${error.stack || error}`);

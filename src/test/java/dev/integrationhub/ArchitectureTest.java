@@ -33,7 +33,7 @@ class ArchitectureTest {
     private static final String BASE = "dev.integrationhub";
 
     /** The features on top; {@code google} and {@code telegram} are covered as soon as they exist. */
-    private static final List<String> FEATURES = List.of("oauth", "token", "google", "telegram", "sandbox");
+    private static final List<String> FEATURES = List.of("oauth", "token", "google", "telegram", "activity", "sandbox");
 
     /** A connection's state: written only by {@link ConnectionLifecycle} (and two SQL statements beside it). */
     private static final String STATE_FIELDS = "status|refreshDueAt|refreshLeaseUntil|refreshFailures|lastRefreshError"

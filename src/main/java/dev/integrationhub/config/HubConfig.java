@@ -98,6 +98,9 @@ public interface HubConfig {
     /** The platform's Telegram bot; without a bot token, {@code telegram} is not offered. */
     Telegram telegram();
 
+    /** The history each person sees of their connections ({@code GET /api/integrations/{id}/activity}). */
+    Activity activity();
+
     /** The sandbox inside the service (OAuth provider, Gmail, Drive and Bot API), for dev mode only. */
     Sandbox sandbox();
 
@@ -354,6 +357,29 @@ public interface HubConfig {
          */
         @WithDefault("10m")
         Duration staleAfter();
+    }
+
+    interface Activity {
+
+        /** How long an entry is kept; the purge deletes older ones. */
+        @WithDefault("90d")
+        Duration retention();
+
+        /** How often the purge runs (a run never overlaps the previous one). */
+        @WithDefault("1h")
+        Duration purgeInterval();
+
+        /** Entries deleted per statement (and transaction) by the purge, so that no run holds many locks at once. */
+        @WithDefault("10000")
+        @Min(1)
+        @Max(100000)
+        int purgeBatchSize();
+
+        /** Entries per page when the request gives no {@code limit}. */
+        @WithDefault("50")
+        @Min(1)
+        @Max(100)
+        int defaultPageSize();
     }
 
     interface Telegram {

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
@@ -19,8 +20,9 @@ import dev.integrationhub.provider.Grant;
 /**
  * The one owner of a connection's state: its status ({@code active → degraded → active | needs_reauth},
  * {@code revoked}) and its refresh schedule (due time, lease, failures). Every transition happens here, with its
- * event written to the outbox in the same transaction; the only other writers are the two hot-path statements of
- * {@link ConnectionRepository}, which do exactly what the healthy path here does. An ArchUnit rule holds this.
+ * event written to the outbox (and told as a {@link ConnectionFact}) in the same transaction; the only other writers
+ * are the two hot-path statements of {@link ConnectionRepository}, which do exactly what the healthy path here does.
+ * An ArchUnit rule holds this.
  */
 @ApplicationScoped
 public class ConnectionLifecycle {
@@ -30,15 +32,17 @@ public class ConnectionLifecycle {
     private final ConnectionRepository connections;
     private final GrantTokens tokens;
     private final ConnectionEvents events;
+    private final Event<ConnectionFact> facts;
     private final InstantSource clock;
     private final HubConfig.Refresh config;
     private final Backoff backoff;
 
     ConnectionLifecycle(ConnectionRepository connections, GrantTokens tokens, ConnectionEvents events,
-            HubConfig config, InstantSource clock) {
+            Event<ConnectionFact> facts, HubConfig config, InstantSource clock) {
         this.connections = connections;
         this.tokens = tokens;
         this.events = events;
+        this.facts = facts;
         this.clock = clock;
         this.config = config.refresh();
         this.backoff = new Backoff(this.config.initialBackoff(), this.config.maxBackoff());
@@ -83,6 +87,7 @@ public class ConnectionLifecycle {
             events.publish(ConnectionEvents.CREATED, connection);
         } else if (before != ConnectionStatus.ACTIVE) {
             events.publish(ConnectionEvents.RECOVERED, connection);
+            facts.fire(new ConnectionFact.Recovered(connection.id));
         }
         return created;
     }
@@ -122,6 +127,7 @@ public class ConnectionLifecycle {
         GrantTokens.SealedGrant sealed = tokens.seal(owner, grant);
         if (missingScopes.isEmpty()
                 && connections.storeRefreshed(id, version, sealed, dueAt(grant.expiresAt()), clock.instant())) {
+            facts.fire(new ConnectionFact.Refreshed(id));
             return RefreshOutcome.REFRESHED;
         }
         Optional<Connection> current = connections.findLockedAtVersion(id, version);
@@ -140,8 +146,10 @@ public class ConnectionLifecycle {
         boolean recovering = connection.status == ConnectionStatus.DEGRADED;
         tokens.store(connection, sealed);
         activate(connection);
+        facts.fire(new ConnectionFact.Refreshed(id));
         if (recovering) {
             events.publish(ConnectionEvents.RECOVERED, connection);
+            facts.fire(new ConnectionFact.Recovered(id));
             LOG.infof("Connection %s recovered", connection.id);
             return RefreshOutcome.RECOVERED;
         }
@@ -196,6 +204,7 @@ public class ConnectionLifecycle {
         connection.refreshLeaseUntil = null;
         connection.lastRefreshError = reason;
         events.publish(ConnectionEvents.NEEDS_REAUTH, connection);
+        facts.fire(new ConnectionFact.NeedsReauth(connection.id, reason));
         LOG.infof("Connection %s needs the user to connect again: %s", connection.id, reason);
     }
 

@@ -69,6 +69,11 @@ public class ConnectionRepository implements PanacheRepositoryBase<Connection, U
         return list("userId = ?1 and status <> ?2 order by createdAt, id", userId, ConnectionStatus.REVOKED);
     }
 
+    /** Whether the connection belongs to the user, revoked or not (its history stays theirs). */
+    public boolean isOwnedBy(UUID id, String userId) {
+        return count("id = ?1 and userId = ?2", id, userId) > 0;
+    }
+
     /** The connection if it exists, belongs to the user and is not revoked. */
     public Optional<Connection> findOwned(UUID id, String userId) {
         return find("id = ?1 and userId = ?2 and status <> ?3", id, userId, ConnectionStatus.REVOKED)

@@ -193,6 +193,33 @@ class ConnectionResourceTest {
     }
 
     @Test
+    void showingMailDetailsIsKeptInAGmailConnectionsMetadata() {
+        String alice = ConnectionFixtures.newUser("alice");
+        Connection gmail = fixtures.create(alice, "gmail", "alice@example.com", "a", "r");
+
+        showMailDetails(alice, gmail, "true").then().statusCode(200).body("metadata.show_mail_details", equalTo(true));
+        showMailDetails(alice, gmail, "false").then().statusCode(200).body("metadata", not(hasKey("show_mail_details")));
+
+        assertThat(fixtures.find(gmail.id).metadata).isEmpty();
+    }
+
+    @Test
+    void showingMailDetailsDoesNotApplyToTelegram() {
+        String alice = ConnectionFixtures.newUser("alice");
+        Connection telegram = fixtures.create(alice, "telegram", null, "t", null);
+
+        showMailDetails(alice, telegram, "true").then().statusCode(400).body("code", equalTo("metadata_not_applicable"));
+
+        assertThat(fixtures.find(telegram.id).metadata).isEmpty();
+    }
+
+    private static Response showMailDetails(String user, Connection connection, String jsonValue) {
+        return given().auth().oauth2(Tokens.forUser(user)).contentType(ContentType.JSON)
+                .body("{\"metadata\":{\"show_mail_details\":" + jsonValue + "}}")
+                .when().patch("/api/integrations/{id}", connection.id);
+    }
+
+    @Test
     void aDefaultChatDoesNotApplyToGmail() {
         String alice = ConnectionFixtures.newUser("alice");
         Connection gmail = fixtures.create(alice, "gmail", "alice@example.com", "a", "r");

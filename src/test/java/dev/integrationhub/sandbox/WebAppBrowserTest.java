@@ -119,7 +119,7 @@ class WebAppBrowserTest {
         String output = Files.readString(log);
         assertThat(finished).as("the browser script finished within %d s:%n%s", TIMEOUT_SECONDS, output).isTrue();
         assertThat(process.exitValue()).as("the browser script's exit code:%n%s", output).isZero();
-        assertThat(OUTPUT.resolve("7-sandbox-console.png")).as("the sandbox console's screenshot").isNotEmptyFile();
+        assertThat(OUTPUT.resolve("8-sandbox-console.png")).as("the sandbox console's screenshot").isNotEmptyFile();
 
         List<Map<String, Object>> connections = given().auth().oauth2(Tokens.forUser(user)).when()
                 .get("/api/integrations").then().statusCode(200).extract().jsonPath().getList("$");

@@ -53,7 +53,9 @@ public class ConnectionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replace the user-editable metadata of one of the caller's connections.")
     public ConnectionView patch(@PathParam("id") String id, @NotNull @Valid MetadataPatch body) {
-        return ConnectionView.of(service.updateMetadata(user.id(), ConnectionIds.parse(id), body.metadata().defaultChatId()));
+        MetadataPatch.Metadata metadata = body.metadata();
+        return ConnectionView.of(service.updateMetadata(user.id(), ConnectionIds.parse(id), metadata.defaultChatId(),
+                metadata.showMailDetails()));
     }
 
     @DELETE

@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import dev.integrationhub.audit.AuditLog;
 import dev.integrationhub.connection.ChatCheckRequested;
 import dev.integrationhub.connection.Connection;
+import dev.integrationhub.connection.ConnectionFact;
 import dev.integrationhub.connection.ConnectionLifecycle;
 import dev.integrationhub.connection.ConnectionRepository;
 import dev.integrationhub.connection.GrantTokens;
@@ -35,6 +36,11 @@ public class ConnectionService {
     public static final String PRIVATE_CHAT_ID = "private_chat_id";
     /** The metadata key holding a chat asked for as default that awaits its verification code. */
     public static final String PENDING_CHAT_ID = "pending_chat_id";
+    /**
+     * The metadata key holding whether the owner's activity shows a Gmail connection's sent mails' recipients and
+     * subject ({@code true}); absent, it shows their count and message id only.
+     */
+    public static final String SHOW_MAIL_DETAILS = "show_mail_details";
 
     private final ConnectionRepository connections;
     private final GrantTokens tokens;
@@ -42,10 +48,12 @@ public class ConnectionService {
     private final GrantRevoker revoker;
     private final ConnectionLifecycle lifecycle;
     private final Event<ChatCheckRequested> chatChecks;
+    private final Event<ConnectionFact> facts;
 
     ConnectionService(ConnectionRepository connections, GrantTokens tokens, AuditLog audit, GrantRevoker revoker,
-            ConnectionLifecycle lifecycle, Event<ChatCheckRequested> chatChecks) {
+            ConnectionLifecycle lifecycle, Event<ChatCheckRequested> chatChecks, Event<ConnectionFact> facts) {
         this.chatChecks = chatChecks;
+        this.facts = facts;
         this.connections = connections;
         this.tokens = tokens;
         this.audit = audit;
@@ -100,6 +108,7 @@ public class ConnectionService {
                         + " for revocation", connection.id));
         audit.record(userId, created ? "connection.connected" : "connection.reconnected", connection.id,
                 Map.of("integration_type", integrationType, "provider", provider, "scopes", connection.grantedScopes));
+        facts.fire(new ConnectionFact.Granted(connection.id, created));
         return new RecordedGrant(connection, created);
     }
 
@@ -122,6 +131,7 @@ public class ConnectionService {
         boolean created = lifecycle.bound(connection, existing.isEmpty());
         audit.record(userId, created ? "connection.connected" : "connection.reconnected", connection.id,
                 Map.of("integration_type", integrationType, "provider", provider));
+        facts.fire(new ConnectionFact.Granted(connection.id, created));
         return new RecordedGrant(connection, created);
     }
 
@@ -177,19 +187,61 @@ public class ConnectionService {
     }
 
     /**
+     * Replaces the user-editable metadata of a connection: a Telegram connection's {@code default_chat_id}
+     * ({@link #updateDefaultChat}), a Gmail connection's {@code show_mail_details}. A key of another integration
+     * type is {@code 400 metadata_not_applicable}.
+     */
+    @Transactional
+    public Connection updateMetadata(String userId, UUID id, String defaultChatId, Boolean showMailDetails) {
+        Connection connection = get(userId, id);
+        if (defaultChatId != null && !"telegram".equals(connection.integrationType)) {
+            throw notApplicable(DEFAULT_CHAT_ID, "telegram");
+        }
+        if (showMailDetails != null && !"gmail".equals(connection.integrationType)) {
+            throw notApplicable(SHOW_MAIL_DETAILS, "gmail");
+        }
+        switch (connection.integrationType) {
+            case "telegram" -> updateDefaultChat(userId, connection, defaultChatId);
+            case "gmail" -> updateMailDetails(userId, connection, Boolean.TRUE.equals(showMailDetails));
+            default -> throw ProblemException.badRequest("metadata_not_applicable",
+                    "A " + connection.integrationType + " connection has no editable metadata.");
+        }
+        return connection;
+    }
+
+    private static ProblemException notApplicable(String key, String integrationType) {
+        return ProblemException.badRequest("metadata_not_applicable",
+                key + " applies to " + integrationType + " connections only.");
+    }
+
+    /**
+     * Whether the owner's activity shows the recipients and subject of mails sent from now on; turned off, those
+     * kept so far are dropped ({@link ConnectionFact.MailDetailsHidden}).
+     */
+    private void updateMailDetails(String userId, Connection connection, boolean show) {
+        Map<String, Object> metadata = new HashMap<>(connection.metadata);
+        boolean shown = Boolean.TRUE.equals(metadata.get(SHOW_MAIL_DETAILS));
+        if (show) {
+            metadata.put(SHOW_MAIL_DETAILS, true);
+        } else {
+            metadata.remove(SHOW_MAIL_DETAILS);
+        }
+        connection.metadata = metadata;
+        audit.record(userId, "connection.metadata_updated", connection.id, Map.of("keys", List.of(SHOW_MAIL_DETAILS)));
+        if (shown && !show) {
+            facts.fire(new ConnectionFact.MailDetailsHidden(connection.id));
+        }
+    }
+
+    /**
      * Changes where a Telegram connection's messages go ({@code default_chat_id}). A chat the connection has already
      * verified (the private chat it was bound in, or the current default) becomes the default at once; any other
      * (a group or {@code @channel}) is stored as {@code pending_chat_id} and becomes the default only once the
      * code the bot posted there is typed back ({@link #verifiedChat}); until then messages go where they went.
      * {@code null} goes back to the private chat and drops a pending one.
      */
-    @Transactional
-    public Connection updateMetadata(String userId, UUID id, String defaultChatId) {
-        Connection connection = get(userId, id);
-        if (!"telegram".equals(connection.integrationType)) {
-            throw ProblemException.badRequest("metadata_not_applicable",
-                    DEFAULT_CHAT_ID + " applies to telegram connections only.");
-        }
+    private void updateDefaultChat(String userId, Connection connection, String defaultChatId) {
+        UUID id = connection.id;
         Map<String, Object> metadata = new HashMap<>(connection.metadata);
         metadata.remove(PENDING_CHAT_ID);
         Object privateChat = metadata.get(PRIVATE_CHAT_ID);
@@ -208,7 +260,6 @@ public class ConnectionService {
         }
         connection.metadata = metadata;
         audit.record(userId, "connection.metadata_updated", id, Map.of("keys", List.of(DEFAULT_CHAT_ID)));
-        return connection;
     }
 
     /**
@@ -265,13 +316,14 @@ public class ConnectionService {
         lifecycle.revoke(connection);
         audit.record(userId, "connection.disconnected", id,
                 Map.of("provider_revocation", revocation.isPresent() ? "queued" : "skipped"));
+        facts.fire(new ConnectionFact.Disconnected(id, revocation.isPresent()));
         return revocation;
     }
 
     private Optional<UUID> revocationOf(Connection connection) {
         try {
             Optional<String> refresh = tokens.refreshToken(connection);
-            return revoker.queue(connection.id, connection.provider, refresh,
+            return revoker.queueForDisconnect(connection.id, connection.provider, refresh,
                     refresh.isPresent() ? Optional.empty() : tokens.accessToken(connection));
         } catch (DecryptionFailedException e) {
             LOG.warnf("Connection %s: stored tokens cannot be decrypted; disconnecting without provider revocation",

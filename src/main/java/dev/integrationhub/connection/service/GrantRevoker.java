@@ -6,8 +6,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 
+import dev.integrationhub.connection.ConnectionFact;
 import dev.integrationhub.event.Outbox;
 import dev.integrationhub.event.OutboxHandler;
 import dev.integrationhub.event.OutboxItem;
@@ -21,13 +23,17 @@ import dev.integrationhub.provider.ProviderSettings;
 public class GrantRevoker implements OutboxHandler {
 
     public static final String KIND = "revoke_grant";
+    /** The payload key marking the revocation of a disconnected connection's grant. */
+    private static final String DISCONNECT = "disconnect";
 
     private final Integrations integrations;
     private final ProviderClient providers;
     private final Outbox outbox;
+    private final Event<ConnectionFact> facts;
 
-    GrantRevoker(Integrations integrations, ProviderClient providers, Outbox outbox) {
+    GrantRevoker(Integrations integrations, ProviderClient providers, Outbox outbox, Event<ConnectionFact> facts) {
         this.integrations = integrations;
+        this.facts = facts;
         this.providers = providers;
         this.outbox = outbox;
     }
@@ -54,13 +60,30 @@ public class GrantRevoker implements OutboxHandler {
     @Transactional(Transactional.TxType.MANDATORY)
     public Optional<UUID> queue(UUID ownerId, String provider, Optional<String> refreshToken,
             Optional<String> accessToken) {
+        return queue(ownerId, provider, refreshToken, accessToken, false);
+    }
+
+    /**
+     * Queues the revocation of a disconnected connection's grant, as {@link #queue}; once the provider confirms it,
+     * the connection's history learns so ({@link ConnectionFact.RevokedAtProvider}).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<UUID> queueForDisconnect(UUID connectionId, String provider, Optional<String> refreshToken,
+            Optional<String> accessToken) {
+        return queue(connectionId, provider, refreshToken, accessToken, true);
+    }
+
+    private Optional<UUID> queue(UUID ownerId, String provider, Optional<String> refreshToken,
+            Optional<String> accessToken, boolean disconnect) {
         if (!revokes(provider)) {
             return Optional.empty();
         }
         String hint = refreshToken.isPresent() ? "refresh_token" : "access_token";
         Optional<String> token = refreshToken.isPresent() ? refreshToken : accessToken;
-        return token.map(t -> outbox.enqueue(KIND, ownerId, Map.of("provider", provider, "token_type_hint", hint),
-                Optional.of(t)));
+        Map<String, Object> payload = disconnect
+                ? Map.of("provider", provider, "token_type_hint", hint, DISCONNECT, true)
+                : Map.of("provider", provider, "token_type_hint", hint);
+        return token.map(t -> outbox.enqueue(KIND, ownerId, payload, Optional.of(t)));
     }
 
     @Override
@@ -86,6 +109,9 @@ public class GrantRevoker implements OutboxHandler {
             if (!alreadyInvalid) {
                 throw new DeliveryFailedException(e.getMessage(), e.isTransient(), e.retryAfter().orElse(null));
             }
+        }
+        if (Boolean.TRUE.equals(item.payload.get(DISCONNECT))) {
+            facts.fire(new ConnectionFact.RevokedAtProvider(item.connectionId));
         }
     }
 }

@@ -21,12 +21,13 @@ import com.google.api.client.http.InputStreamContent;
 import com.google.api.services.drive.Drive;
 import com.google.api.services.drive.model.File;
 
-import dev.integrationhub.audit.AuditLog;
 import dev.integrationhub.auth.CurrentCaller.Caller;
 import dev.integrationhub.config.HubConfig;
+import dev.integrationhub.connection.ConnectionFact;
 import dev.integrationhub.connection.ConnectionIds;
 import dev.integrationhub.connection.service.ActionTargets;
 import dev.integrationhub.connection.service.ActionTargets.ActionTarget;
+import dev.integrationhub.connection.service.ConnectionUses;
 import dev.integrationhub.error.Problem;
 import dev.integrationhub.error.ProblemException;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
@@ -75,15 +76,15 @@ public class DriveUploader {
     private final ActionTargets targets;
     private final GoogleApis apis;
     private final GoogleFailures failures;
-    private final AuditLog audit;
+    private final ConnectionUses uses;
     private final long chunkSize;
     private final long maxFileSize;
 
-    DriveUploader(ActionTargets targets, GoogleApis apis, GoogleFailures failures, AuditLog audit, HubConfig config) {
+    DriveUploader(ActionTargets targets, GoogleApis apis, GoogleFailures failures, ConnectionUses uses, HubConfig config) {
         this.targets = targets;
         this.apis = apis;
         this.failures = failures;
-        this.audit = audit;
+        this.uses = uses;
         this.chunkSize = config.drive().chunkSize().asLongValue();
         this.maxFileSize = config.drive().maxFileSize().asLongValue();
     }
@@ -112,9 +113,9 @@ public class DriveUploader {
         Optional<UUID> connectionId = Optional.ofNullable(upload.connectionId()).map(ConnectionIds::parse);
         ActionTarget target = targets.resolve(caller, INTEGRATION_TYPE, connectionId);
         UploadedFile uploaded = send(target, upload);
-        audit.recordAlone(caller.subject(), "action.drive_upload", target.id(),
-                caller.audited(Map.of("size", upload.size(), "file_id", uploaded.fileId(),
-                        "name", uploaded.name())));
+        uses.record(caller, target.id(), "action.drive_upload",
+                Map.of("size", upload.size(), "file_id", uploaded.fileId(), "name", uploaded.name()),
+                new ConnectionFact.FileUploaded(uploaded.fileId(), uploaded.name(), upload.size()));
         return uploaded;
     }
 

@@ -5,9 +5,11 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,13 +18,14 @@ import com.google.api.client.http.FileContent;
 import com.google.api.services.gmail.Gmail;
 import com.google.api.services.gmail.model.Message;
 
-import dev.integrationhub.audit.AuditLog;
 import dev.integrationhub.auth.CurrentCaller.Caller;
 import dev.integrationhub.auth.CurrentCaller.PlatformService;
 import dev.integrationhub.config.HubConfig;
+import dev.integrationhub.connection.ConnectionFact;
 import dev.integrationhub.connection.ConnectionIds;
 import dev.integrationhub.connection.service.ActionTargets;
 import dev.integrationhub.connection.service.ActionTargets.ActionTarget;
+import dev.integrationhub.connection.service.ConnectionUses;
 import dev.integrationhub.error.ProblemException;
 import dev.integrationhub.google.rest.SendMailRequest;
 import dev.integrationhub.idempotency.AtMostOnce;
@@ -53,16 +56,16 @@ public class GmailSender {
     private final GoogleApis apis;
     private final GoogleFailures failures;
     private final AtMostOnce once;
-    private final AuditLog audit;
+    private final ConnectionUses uses;
     private final MimeComposer composer;
 
-    GmailSender(ActionTargets targets, GoogleApis apis, GoogleFailures failures, AtMostOnce once, AuditLog audit,
+    GmailSender(ActionTargets targets, GoogleApis apis, GoogleFailures failures, AtMostOnce once, ConnectionUses uses,
             HubConfig config, InstantSource clock) {
         this.targets = targets;
         this.apis = apis;
         this.failures = failures;
         this.once = once;
-        this.audit = audit;
+        this.uses = uses;
         this.composer = new MimeComposer(config.gmail().maxMessageSize().asLongValue(), clock);
     }
 
@@ -81,7 +84,7 @@ public class GmailSender {
         ActionTarget target = targets.resolve(caller, INTEGRATION_TYPE, connectionId);
         try (ComposedMessage message = composer.compose(target.account(), request)) {
             return once.run(caller.scope(), idempotencyKey, OPERATION, new Fingerprinted(target.id(), request),
-                    SentMail.class, () -> deliver(caller, target, message));
+                    SentMail.class, () -> deliver(caller, target, message, request));
         }
     }
 
@@ -90,11 +93,12 @@ public class GmailSender {
     private record Fingerprinted(UUID connectionId, SendMailRequest request) {
     }
 
-    private SentMail deliver(Caller caller, ActionTarget target, ComposedMessage message) {
+    private SentMail deliver(Caller caller, ActionTarget target, ComposedMessage message, SendMailRequest request) {
         SentMail sent = upload(target, message);
-        audit.recordAlone(caller.subject(), "action.gmail_send", target.id(),
-                caller.audited(Map.of("size", message.size(), "recipients", message.recipients(),
-                        "message_id", sent.messageId())));
+        List<String> recipients = Stream.of(request.to(), request.cc(), request.bcc()).flatMap(List::stream).toList();
+        uses.record(caller, target.id(), "action.gmail_send",
+                Map.of("size", message.size(), "recipients", message.recipients(), "message_id", sent.messageId()),
+                new ConnectionFact.MailSent(recipients, request.subject(), sent.messageId()));
         return sent;
     }
 

@@ -10,13 +10,14 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.integrationhub.audit.AuditLog;
 import dev.integrationhub.auth.CurrentCaller.Caller;
 import dev.integrationhub.auth.CurrentCaller.PlatformService;
+import dev.integrationhub.connection.ConnectionFact;
 import dev.integrationhub.connection.ConnectionIds;
 import dev.integrationhub.connection.service.ActionTargets;
 import dev.integrationhub.connection.service.ActionTargets.ActionTarget;
 import dev.integrationhub.connection.service.ConnectionService;
+import dev.integrationhub.connection.service.ConnectionUses;
 import dev.integrationhub.error.Problem;
 import dev.integrationhub.error.ProblemException;
 import dev.integrationhub.idempotency.AtMostOnce;
@@ -59,13 +60,13 @@ public class TelegramSender {
     private final ActionTargets targets;
     private final TelegramBot bot;
     private final AtMostOnce once;
-    private final AuditLog audit;
+    private final ConnectionUses uses;
 
-    TelegramSender(ActionTargets targets, TelegramBot bot, AtMostOnce once, AuditLog audit) {
+    TelegramSender(ActionTargets targets, TelegramBot bot, AtMostOnce once, ConnectionUses uses) {
         this.targets = targets;
         this.bot = bot;
         this.once = once;
-        this.audit = audit;
+        this.uses = uses;
     }
 
     /**
@@ -103,8 +104,8 @@ public class TelegramSender {
                 throw problem(e, target);
             }
         }
-        audit.recordAlone(caller.subject(), "action.telegram_send", target.id(),
-                caller.audited(Map.of("parts", ids.size(), "message_ids", ids)));
+        uses.record(caller, target.id(), "action.telegram_send", Map.of("parts", ids.size(), "message_ids", ids),
+                new ConnectionFact.TelegramSent(List.copyOf(ids)));
         return new SentTelegram(ids.getFirst(), List.copyOf(ids));
     }
 

@@ -18,7 +18,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import dev.integrationhub.audit.AuditLog;
 import dev.integrationhub.auth.CurrentCaller;
 import dev.integrationhub.auth.CurrentUser;
+import dev.integrationhub.connection.ConnectionFact;
 import dev.integrationhub.connection.ConnectionIds;
+import dev.integrationhub.connection.service.ConnectionUses;
 import dev.integrationhub.token.AccessTokens;
 import dev.integrationhub.token.AccessTokens.AccessToken;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -43,12 +45,15 @@ public class InternalTokenResource {
 
     private final AccessTokens accessTokens;
     private final AuditLog audit;
+    private final ConnectionUses uses;
     private final CurrentCaller caller;
     private final CurrentUser user;
 
-    InternalTokenResource(AccessTokens accessTokens, AuditLog audit, CurrentCaller caller, CurrentUser user) {
+    InternalTokenResource(AccessTokens accessTokens, AuditLog audit, ConnectionUses uses, CurrentCaller caller,
+            CurrentUser user) {
         this.accessTokens = accessTokens;
         this.audit = audit;
+        this.uses = uses;
         this.caller = caller;
         this.user = user;
     }
@@ -65,8 +70,9 @@ public class InternalTokenResource {
             throw refused(connectionId, "client_not_allowed");
         }
         AccessToken token = accessTokens.forConnection(connectionId);
-        audit.recordAlone(user.id(), "token.handed_out", connectionId,
-                Map.of("expires_at", String.valueOf(token.expiresAt())));
+        uses.record(caller.caller(), connectionId, "token.handed_out",
+                Map.of("expires_at", String.valueOf(token.expiresAt())),
+                new ConnectionFact.TokenHandedOut(token.expiresAt()));
         return Response.ok(new AccessTokenResponse(token.token(), token.expiresAt(), token.scopes(), token.account()))
                 .cacheControl(NO_STORE).build();
     }
