@@ -51,7 +51,10 @@ import io.restassured.specification.RequestSpecification;
  * characters in file names, forged Telegram secret headers and forged bearer tokens, confirmation codes of other
  * users. Each answer is a 4xx {@code application/problem+json} without a stack trace or the hostile input's
  * secret (or the documented browser answer: the callback's redirect to the web app with {@code ?error=}, the
- * authorize hop's "unusable link" page), never a 5xx.
+ * authorize hop's "unusable link" page), never a 5xx. Two refusals happen below the REST layer and have no
+ * problem body, only their status and nothing echoed: a head over {@code quarkus.http.limits.max-header-size} (431
+ * from the HTTP codec) and an undeclared-length body past its route's limit (413 from Quarkus' request body stream,
+ * which ends the response before a mapper can write one).
  * <p>
  * The routes come from the running service's OpenAPI document ({@link PublicRoutes}), so the input classes that
  * apply to every route (forged bearer, wrong content type, malformed JSON, invalid UTF-8, deep nesting, oversized
