@@ -4,13 +4,19 @@ import static dev.integrationhub.testsupport.FakeOAuth.secret;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -24,6 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 
 import dev.integrationhub.hostile.PublicRoutes.Route;
@@ -545,7 +553,7 @@ class HostileInputTest {
                 "{\"metadata\":{\"default_chat_id\":\"1\",\"default_chat_id\":\"2\",\"x\":1}}",
                 "{\"metadata\":{\"__proto__\":{}}}")
                 .forEach(body -> expectProblem(soft, "patch " + body,
-                        asAlice(new Route("PATCH", "/api/integrations/{id}", java.util.Set.of("application/json")),
+                        asAlice(new Route("PATCH", "/api/integrations/{id}", Set.of("application/json")),
                                 aliceGmail, "application/json", body),
                         400));
         soft.assertAll();
@@ -598,16 +606,12 @@ class HostileInputTest {
                 .setParameter(1, actor).getResultList());
     }
 
-    /** What to do with one route, collecting failures so that one run names every failing route. */
-    private interface RouteCheck {
-        void check(Route route, SoftAssertions soft);
-    }
-
-    private void eachRoute(java.util.function.Predicate<Route> applies, RouteCheck check) {
+    /** Checks every route the input applies to, collecting failures so that one run names every failing route. */
+    private void eachRoute(Predicate<Route> applies, BiConsumer<Route, SoftAssertions> check) {
         List<Route> chosen = routes.stream().filter(applies).toList();
         assertThat(chosen).as("routes this input applies to").isNotEmpty();
         SoftAssertions soft = new SoftAssertions();
-        chosen.forEach(route -> check.check(route, soft));
+        chosen.forEach(route -> check.accept(route, soft));
         soft.assertAll();
     }
 
@@ -697,7 +701,7 @@ class HostileInputTest {
     }
 
     private static Object[] boxed(int[] values) {
-        return java.util.Arrays.stream(values).boxed().toArray();
+        return Arrays.stream(values).boxed().toArray();
     }
 
     private static String abbreviate(String body) {
@@ -706,15 +710,15 @@ class HostileInputTest {
 
     private static String json(Map<String, ?> body) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return new ObjectMapper().writeValueAsString(body);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static String mail(String connectionId, List<String> to, String subject, String replyTo,
             List<Map<String, String>> attachments) {
-        Map<String, Object> body = new java.util.HashMap<>(Map.of("connection_id", connectionId, "to", to, "subject",
+        Map<String, Object> body = new HashMap<>(Map.of("connection_id", connectionId, "to", to, "subject",
                 subject, "text", "Hello"));
         if (replyTo != null) {
             body.put("reply_to", replyTo);
@@ -744,7 +748,7 @@ class HostileInputTest {
 
     /** Text and raw byte values in order, as one byte array. */
     private static byte[] bytes(Object... parts) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Object part : parts) {
             if (part instanceof String text) {
                 out.writeBytes(text.getBytes(StandardCharsets.US_ASCII));
