@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -512,7 +513,8 @@ class HostileInputTest {
     void theTelegramWebhookRefusesForgedSecretsWith401WithoutReadingTheUpdate() {
         String real = FakeProviders.TELEGRAM_WEBHOOK_SECRET;
         String update = "{\"update_id\":1,\"message\":{\"text\":\"/start " + secret("start-code") + "\"}}";
-        List<String> forged = List.of("", "wrong", real.substring(0, real.length() - 1), real + "x", real.toUpperCase(),
+        List<String> forged = List.of("", "wrong", real.substring(0, real.length() - 1), real + "x",
+                real.toUpperCase(Locale.ROOT),
                 real.substring(1), "x".repeat(10_000), "\u00e9" + real);
         SoftAssertions soft = new SoftAssertions();
         forged.forEach(presented -> {
