@@ -3,6 +3,7 @@ package dev.integrationhub.error;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -14,6 +15,10 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
  * much to parse. A request over them is answered 400 {@code json_too_large}. Strings may be as long as a Gmail
  * attachment in base64 needs; the per-route body limits ({@link HttpLayerProblems}) keep every other route's
  * strings short.
+ * <p>
+ * A name given twice in one object is malformed JSON (400 {@code malformed_json}): which of the two values counts
+ * is not defined, so a proxy may check one and the hub act on the other; and a record's constructor property
+ * given twice made Jackson fail as if the hub's own types were wrong (500).
  */
 @Singleton
 public class JsonLimits implements ObjectMapperCustomizer {
@@ -37,6 +42,7 @@ public class JsonLimits implements ObjectMapperCustomizer {
 
     @Override
     public void customize(ObjectMapper mapper) {
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_NESTING_DEPTH)
                 .maxStringLength(maxStringLength)

@@ -23,6 +23,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -126,6 +127,15 @@ public class ProblemMappers {
         String field = fieldPath(e);
         return respond(Problem.of(400, "validation_failed", "Invalid request", "Field " + field + " has the wrong type.")
                 .withErrors(List.of(new Problem.FieldError(field, "has the wrong type"))));
+    }
+
+    /**
+     * Jackson cannot use one of the hub's own types: a bug, not the caller's doing. Quarkus' own mapper for it would
+     * answer a bare 500 without a body; this one answers like every unexpected error.
+     */
+    @ServerExceptionMapper
+    public Response invalidDefinition(InvalidDefinitionException e) {
+        return respond(logged(e));
     }
 
     @ServerExceptionMapper

@@ -65,6 +65,12 @@ class ProblemResponsesTest {
     }
 
     @Test
+    void aNameGivenTwiceInOneObjectIsMalformedJson() {
+        expectProblem(patch("{\"metadata\":{\"default_chat_id\":\"-1001\",\"default_chat_id\":\"-1002\"}}"), 400,
+                "malformed_json");
+    }
+
+    @Test
     void aMissingBodyIsNamed() {
         expectProblem(asUser().contentType(ContentType.JSON).when().patch("/api/integrations/{id}", UUID.randomUUID())
                 .then(), 400, "validation_failed").body("errors.field", hasItem("body"));
@@ -121,6 +127,13 @@ class ProblemResponsesTest {
                 .body("error_id", matchesPattern("[0-9a-f-]{36}"))
                 .body(not(containsString(FailingResource.INTERNAL_DETAIL)))
                 .body(not(containsString("IllegalState")));
+    }
+
+    @Test
+    void aJacksonDefinitionErrorIsAnInternalErrorProblemNotABare500() {
+        expectProblem(asUser().when().get("/api/test-support/failure/json-definition").then(), 500, "internal_error")
+                .body("error_id", matchesPattern("[0-9a-f-]{36}"))
+                .body(not(containsString(FailingResource.INTERNAL_DETAIL)));
     }
 
     @Test

@@ -16,6 +16,8 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 import dev.integrationhub.auth.CurrentCaller;
 import dev.integrationhub.config.HubConfig;
@@ -54,6 +56,7 @@ public class DriveResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Upload a file to a connected Drive (resumable, streamed): 201 with the stored file.", description = "Parts: file (required), name, folder_id, mime_type, connection_id. Send the fields before the file part (FormData and curl -F keep the order given): the upload to Drive then starts while the file arrives. Fields after the file are honoured, but the upload starts over once the whole request is in.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA))
     public Response upload(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength, @Context HttpServerRequest request) {
         InputStream body = RequestBodyStream.of(request, BUFFERS_AHEAD, readTimeout);
