@@ -3,8 +3,6 @@ package dev.integrationhub.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +36,8 @@ class DatabaseRestartIT {
         KeysetHandle keyset = Keysets.generate();
         KeyPair identityProvider = Tokens.newRsaKeyPair();
         Path data = Files.createTempDirectory("hub-restart-pg");
-        int port = freePort();
-        EmbeddedPostgres postgres = start(data, port);
+        int port = PostgresOnDisk.freePort();
+        EmbeddedPostgres postgres = PostgresOnDisk.start(data, port);
         try (PackagedService hub = PackagedService.start(
                 PackagedService.environment(postgres, keyset, "http://127.0.0.1:9/token", identityProvider.getPublic()))) {
             hub.awaitReady(Duration.ofSeconds(90));
@@ -56,7 +54,7 @@ class DatabaseRestartIT {
             await("readiness DOWN").atMost(Duration.ofSeconds(30))
                     .until(() -> hub.management("/q/health/ready").statusCode() == 503);
 
-            postgres = start(data, port);
+            postgres = PostgresOnDisk.start(data, port);
             await("readiness UP").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> hub.management("/q/health/ready").statusCode() == 200);
             HttpResponse<String> firstAfter = hub.get(LIST, bearer);
@@ -73,17 +71,6 @@ class DatabaseRestartIT {
             assertThat(hub.messages()).noneMatch(line -> line.contains("Unexpected error"));
         } finally {
             postgres.close();
-        }
-    }
-
-    /** A PostgreSQL on {@code port} keeping its files in {@code data}, so that a restart finds the same database. */
-    private static EmbeddedPostgres start(Path data, int port) throws IOException {
-        return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
