@@ -214,7 +214,7 @@ public class GrantRefresher {
     private RefreshOutcome recordRefreshed(Claimed claim, Grant grant) {
         List<String> missingScopes = missingScopes(claim.integrationType(), grant);
         long deadline = System.nanoTime() + Duration.between(clock.instant(), claim.leaseUntil()).toNanos();
-        while (true) {
+        for (int attempt = 1;; attempt++) {
             try {
                 return lifecycle.recordRefreshed(claim.owner(), claim.version(), claim.refreshTokenCiphertext(), grant,
                         missingScopes);
@@ -222,8 +222,11 @@ public class GrantRefresher {
                 if (!DatabaseOutage.isCause(e) || System.nanoTime() + RECORD_RETRY.toNanos() >= deadline) {
                     throw e;
                 }
-                LOG.warnf("Connection %s: refreshed, but the database is out of reach; recording again in %d ms",
-                        claim.connectionId(), RECORD_RETRY.toMillis());
+                if (attempt == 1) {
+                    LOG.warnf("Connection %s: refreshed, but the database is out of reach; the result is held and"
+                            + " recorded again every %d ms until %s", claim.connectionId(), RECORD_RETRY.toMillis(),
+                            claim.leaseUntil());
+                }
                 try {
                     Thread.sleep(RECORD_RETRY);
                 } catch (InterruptedException interrupted) {

@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 
 import com.google.crypto.tink.KeysetHandle;
 
@@ -142,6 +144,9 @@ public final class FaultsBenchmark {
             provider.close();
             receiver.close();
             postgres.close();
+            try (Stream<Path> files = Files.walk(data)) {
+                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            }
         }
         Files.createDirectories(report.getParent());
         Files.writeString(report, out);
@@ -226,12 +231,16 @@ public final class FaultsBenchmark {
         restarted.awaitReady(Duration.ofSeconds(120));
         replicas[0] = restarted;
         pause(SETTLE);
+        long lost = count("status = 'needs_reauth'") - phase.lost;
         finish(phase, "SIGKILL replica a mid-refresh, restarted after " + phaseSeconds + " s",
                 (midCall ? inFlightAtKill + " provider call(s) of a in flight at the kill" : "no call of a in flight")
                         + "; " + leased.size() + " grants under lease at the kill "
                         + (takenOver ? String.format(Locale.ROOT, "all refreshed again (or dead) %.1f s after it", takeover)
                                 : "NOT all refreshed again")
-                        + " (lease " + LEASE.toSeconds() + " s)");
+                        + " (lease " + LEASE.toSeconds() + " s); " + lost + " grants lost, "
+                        + Math.max(0, lost - inFlightAtKill) + " of them beyond the calls in flight at the kill (each of"
+                        + " those is lost by construction: the provider retired its refresh token, and the only copy of"
+                        + " the new one died with the process)");
     }
 
     /**
@@ -320,9 +329,12 @@ public final class FaultsBenchmark {
         receiver.up();
         double downFor = Duration.between(down, Instant.now()).toMillis() / 1000.0;
         pause(SETTLE);
+        long several = countIn("(SELECT connection_id FROM outbox WHERE kind = 'webhook' AND created_at >= '"
+                + phase.start + "' GROUP BY connection_id HAVING count(*) > 1) AS c", "1 = 1");
         finish(phase, "webhook receiver refuses connections for " + phaseSeconds + " s or more",
                 String.format(Locale.ROOT, "%d events were waiting when it came back after %.1f s (two provider"
-                        + " outages inside the phase degraded grants; their recoveries wrote them)", waiting, downFor));
+                        + " outages inside the phase degraded grants; their recoveries wrote them); %d connections had two or"
+                        + " more events in the phase, whose order is checked", waiting, downFor, several));
     }
 
     /** What a phase measures from: counters now, and when. */
