@@ -308,8 +308,9 @@ public final class FaultsBenchmark {
     }
 
     /**
-     * The webhook receiver refuses connections for a phase; meanwhile two short provider outages degrade grants and
-     * their recovery writes {@code connection.recovered} events that must wait for the receiver.
+     * The webhook receiver refuses connections for a phase (longer if the outages below need it); meanwhile two short
+     * provider outages one refresh cycle apart degrade grants, many of them twice, and their recoveries write
+     * {@code connection.recovered} events that must wait for the receiver and then arrive in order.
      */
     private void webhookReceiverDown() throws Exception {
         Phase phase = begin();
@@ -319,6 +320,10 @@ public final class FaultsBenchmark {
         long target = Math.max(1, grantCount / 10);
         Duration bound = Duration.ofSeconds(Math.max(3, phaseSeconds / 4));
         for (int blip = 0; blip < 2; blip++) {
+            if (blip == 1) {
+                // the grants that just recovered fall due again one refresh cycle later: hit them again
+                pause(TOKEN_LIFETIME.minus(LEAD_TIME).minusSeconds(4));
+            }
             provider.outage(true);
             awaitCondition(bound, () -> count("status = 'degraded'") >= target);
             provider.outage(false);

@@ -103,29 +103,36 @@ final class RotatingTokenEndpoint implements AutoCloseable {
         counts.calls.incrementAndGet();
         counts.maxInFlight.accumulateAndGet(counts.inFlight.incrementAndGet(), Math::max);
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        int status = 200;
+        String json = null;
         try (exchange; InputStream body = exchange.getRequestBody()) {
             String refreshToken = refreshToken(new String(body.readAllBytes(), StandardCharsets.UTF_8));
             gate.await();
             Thread.sleep(latency);
             if (outage) {
                 outageAnswers.incrementAndGet();
-                answer(exchange, 500, "{\"error\":\"server_error\"}");
-                return;
+                status = 500;
+                json = "{\"error\":\"server_error\"}";
+            } else {
+                try {
+                    json = refresh(refreshToken);
+                } catch (InvalidGrant e) {
+                    invalidGrants.incrementAndGet();
+                    status = 400;
+                    json = "{\"error\":\"invalid_grant\",\"error_description\":\"" + e.getMessage() + "\"}";
+                }
             }
-            String answer;
-            try {
-                answer = refresh(refreshToken);
-            } catch (InvalidGrant e) {
-                invalidGrants.incrementAndGet();
-                answer(exchange, 400, "{\"error\":\"invalid_grant\",\"error_description\":\"" + e.getMessage() + "\"}");
-                return;
-            }
-            answer(exchange, 200, answer);
+            // answered: no longer in flight, before the caller can see the answer and make its next call
+            counts.inFlight.decrementAndGet();
+            inFlight.decrementAndGet();
+            answer(exchange, status, json);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            counts.inFlight.decrementAndGet();
-            inFlight.decrementAndGet();
+            if (json == null) {
+                counts.inFlight.decrementAndGet();
+                inFlight.decrementAndGet();
+            }
         }
     }
 
