@@ -256,7 +256,7 @@ public interface HubConfig {
         @Max(10000)
         int batchSize();
 
-        /** Provider calls in flight at once, per replica, for the scheduled refresh. */
+        /** Refresh calls to providers in flight at once, per replica: scheduled and on-demand refreshes together. */
         @WithDefault("64")
         @Min(1)
         @Max(1024)

@@ -1,9 +1,6 @@
 package dev.integrationhub.error;
 
 import java.io.IOException;
-import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -161,36 +158,13 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        if (databaseUnavailable(e)) {
+        if (DatabaseOutage.isCause(e)) {
             LOG.warnf("The database could not be reached: %s", e.getClass().getSimpleName());
             return Response.fromResponse(respond(Problem.of(503, "database_unavailable", "Database unavailable",
                     "The hub's database cannot be reached at the moment; nothing was changed. Try again shortly.")))
                     .header("Retry-After", DATABASE_RETRY_AFTER_SECONDS).build();
         }
         return respond(logged(e));
-    }
-
-    /**
-     * Whether a failure comes from the database being out of reach (down, restarting, or no pooled connection to
-     * be had in time) rather than from a bug: an {@link SQLException} of SQLSTATE class 08 (connection
-     * exception), 57P01-57P03 (shut down, or not accepting connections yet), or the pool's acquisition timeout.
-     */
-    static boolean databaseUnavailable(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLTransientConnectionException || cause instanceof SQLNonTransientConnectionException) {
-                return true;
-            }
-            if (cause instanceof SQLException sql) {
-                String state = sql.getSQLState();
-                if (state != null && (state.startsWith("08") || state.matches("57P0[123]"))) {
-                    return true;
-                }
-                if (state == null && sql.getMessage() != null && sql.getMessage().contains("acquisition timeout")) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     static Problem unauthorizedProblem() {

@@ -22,13 +22,15 @@ import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.ConnectionRepository;
 import dev.integrationhub.connection.ConnectionStatus;
 import dev.integrationhub.connection.GrantTokens;
+import dev.integrationhub.connection.RefreshOutcome;
 import dev.integrationhub.error.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * The one way code gets a usable access token for a connection (internal API, Gmail, Drive, Telegram). A token
  * that expires within {@link #VALID_FOR} is refreshed first: single-flight per connection in this replica
- * (all waiting threads share one refresh), and across replicas through the row's lease and version.
+ * (all waiting threads share one refresh), and across replicas through the row's lease and version; the provider
+ * call takes one of the replica's {@link ProviderCallSlots}, as the scheduled refresh does.
  */
 @ApplicationScoped
 public class AccessTokens {
@@ -52,16 +54,18 @@ public class AccessTokens {
     private final ConnectionRepository connections;
     private final GrantTokens tokens;
     private final GrantRefresher refresher;
+    private final ProviderCallSlots callSlots;
     private final Duration patience;
     private final ConcurrentHashMap<UUID, CompletableFuture<AccessToken>> inFlight = new ConcurrentHashMap<>();
     private final ExecutorService refreshes = Executors.newVirtualThreadPerTaskExecutor();
 
-    AccessTokens(ConnectionRepository connections, GrantTokens tokens, GrantRefresher refresher, HubConfig config,
-            InstantSource clock) {
+    AccessTokens(ConnectionRepository connections, GrantTokens tokens, GrantRefresher refresher,
+            ProviderCallSlots callSlots, HubConfig config, InstantSource clock) {
         this.clock = clock;
         this.connections = connections;
         this.tokens = tokens;
         this.refresher = refresher;
+        this.callSlots = callSlots;
         this.patience = config.providerCalls().timeout().multipliedBy(3);
     }
 
@@ -134,7 +138,17 @@ public class AccessTokens {
                     sleep();
                 }
                 case GrantRefresher.Claimed claimed -> {
-                    switch (refresher.refresh(claimed)) {
+                    if (!callSlot(giveUp)) {
+                        refresher.release(claimed);
+                        return stillValid(id);
+                    }
+                    RefreshOutcome outcome;
+                    try {
+                        outcome = refresher.refresh(claimed);
+                    } finally {
+                        callSlots.release();
+                    }
+                    switch (outcome) {
                         case REFRESHED, RECOVERED -> {
                             return QuarkusTransaction.requiringNew().call(() -> read(id));
                         }
@@ -146,6 +160,16 @@ public class AccessTokens {
                     }
                 }
             }
+        }
+    }
+
+    /** Waits for one of the replica's provider call slots until {@code giveUp}; whether one was taken. */
+    private boolean callSlot(Instant giveUp) {
+        try {
+            return callSlots.acquire(Duration.between(clock.instant(), giveUp));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable();
         }
     }
 

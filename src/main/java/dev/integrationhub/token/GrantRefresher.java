@@ -24,6 +24,7 @@ import dev.integrationhub.connection.GrantTokens;
 import dev.integrationhub.connection.RefreshOutcome;
 import dev.integrationhub.crypto.DecryptionFailedException;
 import dev.integrationhub.crypto.SecretCipher;
+import dev.integrationhub.error.DatabaseOutage;
 import dev.integrationhub.provider.Grant;
 import dev.integrationhub.provider.Integrations;
 import dev.integrationhub.provider.ProviderCallException;
@@ -42,6 +43,8 @@ public class GrantRefresher {
 
     private static final Logger LOG = Logger.getLogger(GrantRefresher.class);
     private static final String NO_REFRESH_TOKEN = "no usable refresh token";
+    /** How long a refreshed result waits before it is recorded again while the database is out of reach. */
+    static final Duration RECORD_RETRY = Duration.ofMillis(500);
 
     /** What a claim found. */
     public sealed interface Claim {
@@ -51,9 +54,10 @@ public class GrantRefresher {
      * This caller holds the lease and must call {@link #refresh}.
      *
      * @param refreshTokenCiphertext the stored form of {@code refreshToken}, to recognise it when recording
+     * @param leaseUntil when the lease ends and another caller may claim the grant
      */
     public record Claimed(GrantTokens.TokenOwner owner, long version, String integrationType, String refreshToken,
-            byte[] refreshTokenCiphertext, List<String> scopes) implements Claim {
+            byte[] refreshTokenCiphertext, List<String> scopes, Instant leaseUntil) implements Claim {
 
         public UUID connectionId() {
             return owner.id();
@@ -124,15 +128,16 @@ public class GrantRefresher {
     @WithSpan("refresh.claim_due")
     public List<Claimed> claimDue(int limit) {
         Instant now = clock.instant();
+        Instant leaseUntil = now.plus(config.lease());
         List<Claimed> claims = new ArrayList<>();
-        for (DueGrant due : connections.claimDue(now, now.plus(config.interval()), now.plus(config.lease()), limit)) {
+        for (DueGrant due : connections.claimDue(now, now.plus(config.interval()), leaseUntil, limit)) {
             if (due.refreshTokenCiphertext() == null) {
                 lifecycle.markNeedsReauth(connections.findById(due.owner().id()), NO_REFRESH_TOKEN);
                 continue;
             }
             readable(due.owner(), due.refreshTokenCiphertext())
                     .ifPresent(refreshToken -> claims.add(new Claimed(due.owner(), due.version(), due.integrationType(),
-                            refreshToken, due.refreshTokenCiphertext(), due.scopes())));
+                            refreshToken, due.refreshTokenCiphertext(), due.scopes(), leaseUntil)));
         }
         return claims;
     }
@@ -172,7 +177,7 @@ public class GrantRefresher {
         }
         lifecycle.lease(connection);
         return new Claimed(owner, connection.version, connection.integrationType, refreshToken.get(),
-                connection.refreshTokenCiphertext, List.copyOf(connection.grantedScopes));
+                connection.refreshTokenCiphertext, List.copyOf(connection.grantedScopes), connection.refreshLeaseUntil);
     }
 
     /** Gives a claim back unrefreshed (the replica is stopping): the grant is due again at once, for any replica. */
@@ -189,8 +194,7 @@ public class GrantRefresher {
             ProviderSettings provider = integrations.provider(claim.provider()).orElseThrow(
                     () -> new IllegalStateException("provider " + claim.provider() + " is not configured"));
             Grant grant = providers.refresh(provider, claim.refreshToken(), claim.scopes());
-            outcome = lifecycle.recordRefreshed(claim.owner(), claim.version(), claim.refreshTokenCiphertext(), grant,
-                    missingScopes(claim.integrationType(), grant));
+            outcome = recordRefreshed(claim, grant);
         } catch (ProviderCallException e) {
             outcome = e.errorCode().filter("invalid_grant"::equals).isPresent()
                     ? lifecycle.recordNeedsReauth(claim.connectionId(), claim.version(), e.getMessage())
@@ -199,6 +203,38 @@ public class GrantRefresher {
         }
         metrics.refreshed(outcome, Duration.ofNanos(System.nanoTime() - started));
         return outcome;
+    }
+
+    /**
+     * Records a refresh the provider has answered. The answer may hold a rotated refresh token for which the provider
+     * has already retired the stored one, so it is not dropped while the database is out of reach (restarting): it
+     * is recorded again every {@link #RECORD_RETRY} until the claim's lease ends, after which another caller may
+     * claim the grant.
+     */
+    private RefreshOutcome recordRefreshed(Claimed claim, Grant grant) {
+        List<String> missingScopes = missingScopes(claim.integrationType(), grant);
+        long deadline = System.nanoTime() + Duration.between(clock.instant(), claim.leaseUntil()).toNanos();
+        for (int attempt = 1;; attempt++) {
+            try {
+                return lifecycle.recordRefreshed(claim.owner(), claim.version(), claim.refreshTokenCiphertext(), grant,
+                        missingScopes);
+            } catch (RuntimeException e) {
+                if (!DatabaseOutage.isCause(e) || System.nanoTime() + RECORD_RETRY.toNanos() >= deadline) {
+                    throw e;
+                }
+                if (attempt == 1) {
+                    LOG.warnf("Connection %s: refreshed, but the database is out of reach; the result is held and"
+                            + " recorded again every %d ms until %s", claim.connectionId(), RECORD_RETRY.toMillis(),
+                            claim.leaseUntil());
+                }
+                try {
+                    Thread.sleep(RECORD_RETRY);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private List<String> missingScopes(String integrationType, Grant grant) {

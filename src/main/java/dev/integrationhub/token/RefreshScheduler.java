@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -27,8 +26,9 @@ import io.quarkus.scheduler.ScheduledExecution;
 /**
  * Refreshes every grant that falls due, every {@code hub.refresh.interval}. A run happens on its own thread
  * (never on the scheduler's or a request's) and never overlaps the previous one; provider calls run on virtual
- * threads, at most {@code hub.refresh.max-concurrency} at once, so even an outage with many due grants never
- * puts more calls in flight. The next batch is claimed once the previous one is dispatched, so at most one
+ * threads, at most {@code hub.refresh.max-concurrency} at once together with on-demand refreshes
+ * ({@link ProviderCallSlots}), so even an outage with many due grants never puts more calls in flight. The next batch is
+ * claimed once the previous one is dispatched, so at most one
  * batch waits for call slots under its lease.
  */
 @Startup
@@ -41,7 +41,7 @@ public class RefreshScheduler {
 
     private final GrantRefresher refresher;
     private final int batchSize;
-    private final Semaphore callSlots;
+    private final ProviderCallSlots callSlots;
     private final AtomicBoolean running = new AtomicBoolean();
     private final Duration drainTime;
     private volatile boolean stopping;
@@ -49,14 +49,14 @@ public class RefreshScheduler {
             Thread.ofPlatform().name("grant-refresh").daemon().factory());
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
 
-    RefreshScheduler(GrantRefresher refresher, HubConfig config) {
+    RefreshScheduler(GrantRefresher refresher, ProviderCallSlots callSlots, HubConfig config) {
         leaseProblem(config.refresh().lease(), config.refresh().interval(), config.providerCalls().timeout())
                 .ifPresent(problem -> {
                     throw new IllegalStateException("Invalid configuration: " + problem);
                 });
         this.refresher = refresher;
         this.batchSize = config.refresh().batchSize();
-        this.callSlots = new Semaphore(config.refresh().maxConcurrency());
+        this.callSlots = callSlots;
         this.drainTime = config.providerCalls().timeout().plusSeconds(2);
     }
 
@@ -146,7 +146,7 @@ public class RefreshScheduler {
     /** Waits for a call slot while the service runs; false once it is stopping. */
     private boolean acquireSlot() throws InterruptedException {
         while (!stopping) {
-            if (callSlots.tryAcquire(SLOT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (callSlots.acquire(SLOT_WAIT)) {
                 return true;
             }
         }

@@ -114,6 +114,11 @@ final class PackagedService implements AutoCloseable {
         return process.pid();
     }
 
+    /** Ends the process at once with SIGKILL, as a crash or an OOM kill would: no shutdown hook runs. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     /** Whether the process has ended. */
     boolean hasExited() {
         return !process.isAlive();

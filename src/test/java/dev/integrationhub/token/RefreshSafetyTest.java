@@ -42,7 +42,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The refresh engine's edge cases: leases that are still live, rotated refresh tokens of superseded results, a
- * keyset that cannot decrypt a grant, and on-demand callers during a provider's backoff.
+ * keyset that cannot decrypt a grant, and on-demand callers during a provider's backoff or with every provider call
+ * slot taken.
  */
 @QuarkusTest
 class RefreshSafetyTest {
@@ -66,6 +67,9 @@ class RefreshSafetyTest {
 
     @Inject
     AccessTokens accessTokens;
+
+    @Inject
+    ProviderCallSlots callSlots;
 
     @Inject
     DataSource dataSource;
@@ -182,6 +186,28 @@ class RefreshSafetyTest {
         assertThatThrownBy(() -> accessTokens.forConnection(connection.id)).isInstanceOf(ProblemException.class)
                 .satisfies(e -> assertThat(((ProblemException) e).problem().status()).isEqualTo(503));
         assertThat(google.refreshCallsWith(refresh)).as("only the scheduled attempt").isEqualTo(1);
+    }
+
+    @Test
+    void anOnDemandCallerMakesNoProviderCallWhileTheReplicasCallSlotsAreAllTaken() throws Exception {
+        String access = secret("ya29.no-slot");
+        String refresh = secret("1//no-slot");
+        Connection connection = fixtures.create(ConnectionFixtures.newUser("slots"), "gmail", "n@example.com", access,
+                refresh);
+        google.refreshes(refresh, secret("ya29.with-slot"), null, SCOPES);
+        clock.advance(ConnectionFixtures.TOKEN_LIFETIME.minusSeconds(30));
+        int taken = 0;
+        while (callSlots.acquire(Duration.ZERO)) {
+            taken++;
+        }
+        try {
+            assertThat(accessTokens.forConnection(connection.id).token()).as("the still valid token").isEqualTo(access);
+        } finally {
+            for (int i = 0; i < taken; i++) {
+                callSlots.release();
+            }
+        }
+        assertThat(google.refreshCallsWith(refresh)).as("scheduled refreshes hold every slot of the replica").isZero();
     }
 
     /** One scheduled refresh fails with 429 and {@code Retry-After: 120}: the grant backs off for two minutes. */
