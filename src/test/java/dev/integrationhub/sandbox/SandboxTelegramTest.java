@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasToString;
 
 import java.net.URI;
 import java.time.Duration;
@@ -81,7 +82,9 @@ class SandboxTelegramTest {
         Bound bound = pressStart();
 
         given().auth().oauth2(Tokens.forUser(bound.user())).when().get("/api/integrations").then().statusCode(200)
-                .body("find { it.integration_type == 'telegram' }.metadata.default_chat_id", equalTo(bound.chatId()));
+                .body("find { it.integration_type == 'telegram' }.metadata.default_chat_id",
+                        // the JSON number reads back as an Integer or a Long, whichever holds it
+                        hasToString(String.valueOf(bound.chatId())));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().when().get(bound.chatPage()).then()
                 .statusCode(200).body(containsString("Connected: messages from the platform will arrive in this chat.")));
     }
