@@ -9,10 +9,22 @@ import java.util.UUID;
 import dev.integrationhub.testsupport.Tokens;
 import io.restassured.response.ValidatableResponse;
 
-/** Reads activity through the API as the web app does. */
+/** Reads activity through the API as the web app does, and makes token hand-outs, the cheapest entries to cause. */
 final class ActivityClient {
 
+    /** The platform service the hand-outs are made for. */
+    static final String SERVICE = "workflow-engine";
+    private static final String ROLE = "integration-hub-token-reader";
+
     private ActivityClient() {
+    }
+
+    /** A platform service takes the connection's access token {@code times} times: one entry each. */
+    static void handOut(UUID connectionId, int times) {
+        for (int i = 0; i < times; i++) {
+            given().auth().oauth2(Tokens.forService(SERVICE, ROLE)).when()
+                    .post("/api/internal/connections/{id}/access-token", connectionId).then().statusCode(200);
+        }
     }
 
     /** The first page (newest first, up to 100 entries) of a connection's activity, as its owner. */

@@ -50,7 +50,6 @@ import io.restassured.response.ValidatableResponse;
 class ActivityKindsTest {
 
     private static final List<String> SCOPES = List.of("openid", "email", GMAIL_SEND, GMAIL_READONLY);
-    private static final String ROLE = "integration-hub-token-reader";
 
     @FakeProviders.InjectServer
     WireMockServer server;
@@ -142,8 +141,7 @@ class ActivityKindsTest {
         Connection connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "alice@example.com",
                 secret("ya29.a"), secret("1//r"));
 
-        given().auth().oauth2(Tokens.forService("workflow-engine", ROLE))
-                .when().post("/api/internal/connections/{id}/access-token", connection.id).then().statusCode(200);
+        ActivityClient.handOut(connection.id, 1);
 
         Map<String, Object> entry = entries(connection.userId, connection.id, "token_handed_out").getFirst();
         assertThat(entry.get("actor")).isEqualTo("workflow-engine");

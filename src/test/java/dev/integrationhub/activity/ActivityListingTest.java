@@ -35,8 +35,6 @@ import io.restassured.response.Response;
 @QuarkusTest
 class ActivityListingTest {
 
-    private static final String ROLE = "integration-hub-token-reader";
-
     @FakeProviders.InjectServer
     WireMockServer server;
 
@@ -46,7 +44,7 @@ class ActivityListingTest {
     @Test
     void anotherUserGetsNotFoundForTheActivityOfAConnectionThatIsNotTheirs() {
         Connection alices = connection("alice");
-        handOut(alices, 1);
+        ActivityClient.handOut(alices.id, 1);
         String mallory = ConnectionFixtures.newUser("mallory");
 
         ActivityClient.of(mallory, alices.id, null, null).statusCode(404).contentType("application/problem+json")
@@ -64,9 +62,9 @@ class ActivityListingTest {
         Connection gmail = connection("alice");
         Connection drive = fixtures.create(gmail.userId, "google_drive", "alice@example.com", secret("ya29.d"),
                 secret("1//d"));
-        handOut(gmail, 1);
-        handOut(drive, 1);
-        handOut(gmail, 1);
+        ActivityClient.handOut(gmail.id, 1);
+        ActivityClient.handOut(drive.id, 1);
+        ActivityClient.handOut(gmail.id, 1);
 
         List<Map<String, Object>> entries = ActivityClient.all(gmail.userId, null, null).statusCode(200)
                 .body("next_cursor", nullValue()).extract().path("entries");
@@ -78,13 +76,13 @@ class ActivityListingTest {
     @Test
     void pagesFollowEachOtherWithoutGapOrRepeatWhileNewEntriesArrive() {
         Connection connection = connection("alice");
-        handOut(connection, 5);
+        ActivityClient.handOut(connection.id, 5);
         List<String> before = ids(ActivityClient.of(connection.userId, connection.id, null, 100).extract());
 
         ExtractableResponse<Response> first = ActivityClient.of(connection.userId, connection.id, null, 2).statusCode(200)
                 .body("entries", hasSize(2)).extract();
         List<String> read = new ArrayList<>(ids(first));
-        handOut(connection, 3);
+        ActivityClient.handOut(connection.id, 3);
         String cursor = first.path("next_cursor");
         while (cursor != null) {
             ExtractableResponse<Response> page = ActivityClient.of(connection.userId, connection.id, cursor, 2)
@@ -99,7 +97,7 @@ class ActivityListingTest {
     @Test
     void theLastPageHasNoCursor() {
         Connection connection = connection("alice");
-        handOut(connection, 2);
+        ActivityClient.handOut(connection.id, 2);
 
         ActivityClient.of(connection.userId, connection.id, null, 2).statusCode(200).body("entries", hasSize(2))
                 .body("next_cursor", nullValue());
@@ -126,7 +124,7 @@ class ActivityListingTest {
     @Test
     void aCursorOfAnotherListingIsABadRequest() {
         Connection connection = connection("alice");
-        handOut(connection, 3);
+        ActivityClient.handOut(connection.id, 3);
         String ofAll = ActivityClient.all(connection.userId, null, 1).statusCode(200).extract().path("next_cursor");
 
         ActivityClient.of(connection.userId, connection.id, ofAll, 1).statusCode(400)
@@ -144,7 +142,7 @@ class ActivityListingTest {
     @Test
     void theActivityOfADisconnectedConnectionStaysReadableByItsOwner() {
         Connection connection = connection("alice");
-        handOut(connection, 1);
+        ActivityClient.handOut(connection.id, 1);
 
         given().auth().oauth2(Tokens.forUser(connection.userId)).when().delete("/api/integrations/{id}", connection.id)
                 .then().statusCode(204);
@@ -156,14 +154,6 @@ class ActivityListingTest {
     private Connection connection(String name) {
         return fixtures.create(ConnectionFixtures.newUser(name), "gmail", name + "@example.com", secret("ya29.a"),
                 secret("1//r"));
-    }
-
-    /** A platform service takes the connection's access token {@code times} times: one entry each. */
-    private static void handOut(Connection connection, int times) {
-        for (int i = 0; i < times; i++) {
-            given().auth().oauth2(Tokens.forService("workflow-engine", ROLE))
-                    .when().post("/api/internal/connections/{id}/access-token", connection.id).then().statusCode(200);
-        }
     }
 
     private static List<String> ids(ExtractableResponse<Response> page) {

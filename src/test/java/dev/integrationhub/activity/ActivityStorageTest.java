@@ -39,8 +39,6 @@ import io.restassured.http.ContentType;
 @QuarkusTest
 class ActivityStorageTest {
 
-    private static final String ROLE = "integration-hub-token-reader";
-
     @FakeProviders.InjectServer
     WireMockServer server;
 
@@ -68,10 +66,10 @@ class ActivityStorageTest {
     @Test
     void theRetentionPurgeDeletesOlderEntriesInBatchesAndKeepsNewerOnes() {
         Connection old = connection("alice");
-        handOut(old, config.activity().purgeBatchSize() * 2 + 1);
+        ActivityClient.handOut(old.id, config.activity().purgeBatchSize() * 2 + 1);
         clock.advance(config.activity().retention().plus(Duration.ofMinutes(1)));
         Connection recent = fixtures.create(old.userId, "gmail", "alice@work.example", secret("ya29.w"), secret("1//w"));
-        handOut(recent, 1);
+        ActivityClient.handOut(recent.id, 1);
 
         assertThat(purge.purge()).isGreaterThan(config.activity().purgeBatchSize() * 2);
 
@@ -82,7 +80,7 @@ class ActivityStorageTest {
     @Test
     void anEntryWithinTheRetentionIsKept() {
         Connection connection = connection("alice");
-        handOut(connection, 1);
+        ActivityClient.handOut(connection.id, 1);
         clock.advance(config.activity().retention().minus(Duration.ofMinutes(10)));
 
         purge.purge();
@@ -114,7 +112,7 @@ class ActivityStorageTest {
         given().auth().oauth2(Tokens.forUser(gmail.userId)).multiPart("connection_id", driveConnection.id.toString())
                 .multiPart("file", "notes.txt", fileContent.getBytes(StandardCharsets.UTF_8), "text/plain")
                 .when().post("/api/integrations/google_drive/files").then().statusCode(201);
-        handOut(gmail, 1);
+        ActivityClient.handOut(gmail.id, 1);
         clock.advance(ConnectionFixtures.UNTIL_DUE.plusSeconds(1));
         scheduler.runOnce();
 
@@ -129,12 +127,5 @@ class ActivityStorageTest {
     private Connection connection(String name) {
         return fixtures.create(ConnectionFixtures.newUser(name), "gmail", name + "@example.com", secret("ya29.a"),
                 secret("1//r"));
-    }
-
-    private static void handOut(Connection connection, int times) {
-        for (int i = 0; i < times; i++) {
-            given().auth().oauth2(Tokens.forService("workflow-engine", ROLE))
-                    .when().post("/api/internal/connections/{id}/access-token", connection.id).then().statusCode(200);
-        }
     }
 }
