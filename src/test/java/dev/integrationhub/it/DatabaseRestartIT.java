@@ -79,6 +79,7 @@ class DatabaseRestartIT {
             assertThat(hub.messages()).noneMatch(line -> line.contains("Unexpected error"));
         } finally {
             postgres.close();
+            PostgresOnDisk.delete(data);
         }
     }
 
@@ -122,6 +123,7 @@ class DatabaseRestartIT {
             }
         } finally {
             postgres.close();
+            PostgresOnDisk.delete(data);
         }
     }
 

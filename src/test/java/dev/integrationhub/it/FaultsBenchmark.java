@@ -15,7 +15,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -25,7 +24,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 import com.google.crypto.tink.KeysetHandle;
 
@@ -144,9 +142,7 @@ public final class FaultsBenchmark {
             provider.close();
             receiver.close();
             postgres.close();
-            try (Stream<Path> files = Files.walk(data)) {
-                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-            }
+            PostgresOnDisk.delete(data);
         }
         Files.createDirectories(report.getParent());
         Files.writeString(report, out);

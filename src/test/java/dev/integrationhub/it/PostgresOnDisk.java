@@ -2,7 +2,10 @@ package dev.integrationhub.it;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -19,6 +22,13 @@ final class PostgresOnDisk {
     /** A PostgreSQL on {@code port} keeping its files in {@code data}, so that a restart finds the same database. */
     static EmbeddedPostgres start(Path data, int port) throws IOException {
         return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
+    }
+
+    /** Deletes a stopped database's directory with everything in it. */
+    static void delete(Path data) throws IOException {
+        try (Stream<Path> files = Files.walk(data)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        }
     }
 
     /** A port nothing listens on right now. */
