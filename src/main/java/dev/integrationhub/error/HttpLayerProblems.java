@@ -68,9 +68,17 @@ public class HttpLayerProblems {
         return routeLimits.getOrDefault(path, DEFAULT_LIMIT);
     }
 
+    /**
+     * The most body bytes a request to {@code path} may send: its route's limit within the outer bound. For a
+     * resource that reads the body itself, past the HTTP layer's streams that enforce it.
+     */
+    public long bodyLimit(String path) {
+        return Math.min(limitOf(path), outerLimit);
+    }
+
     private void refuseOversizedBody(RoutingContext context) {
         String declared = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (declared == null || !isOver(declared, Math.min(limitOf(context.normalizedPath()), outerLimit))) {
+        if (declared == null || !isOver(declared, bodyLimit(context.normalizedPath()))) {
             context.next();
             return;
         }
@@ -81,7 +89,7 @@ public class HttpLayerProblems {
 
     private void limitUndeclaredBody(RoutingContext context) {
         if (context.request().getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
-            context.put(MAX_REQUEST_SIZE_KEY, Math.min(limitOf(context.normalizedPath()), outerLimit));
+            context.put(MAX_REQUEST_SIZE_KEY, bodyLimit(context.normalizedPath()));
         }
         context.next();
     }

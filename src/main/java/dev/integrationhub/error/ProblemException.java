@@ -23,6 +23,11 @@ public class ProblemException extends RuntimeException {
         this.retryAfter = retryAfter;
     }
 
+    /** 413 {@code payload_too_large}: a request body past its route's limit. */
+    public static ProblemException payloadTooLarge() {
+        return new ProblemException(ProblemMappers.payloadTooLarge(), null);
+    }
+
     /** 400 {@code validation_failed} naming the invalid fields, like a failed bean validation. */
     public static ProblemException invalid(List<Problem.FieldError> errors) {
         return new ProblemException(ProblemMappers.validationFailed(errors), null);

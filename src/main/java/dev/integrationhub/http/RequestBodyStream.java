@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.integrationhub.error.ProblemException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -26,6 +27,8 @@ public final class RequestBodyStream extends BulkInputStream {
 
     private final HttpServerRequest request;
     private final long idleNanos;
+    private final long limit;
+    private long received;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
@@ -34,9 +37,10 @@ public final class RequestBodyStream extends BulkInputStream {
     private Buffer current;
     private int position;
 
-    private RequestBodyStream(HttpServerRequest request, Duration idle) {
+    private RequestBodyStream(HttpServerRequest request, Duration idle, long limit) {
         this.request = request;
         this.idleNanos = idle.toNanos();
+        this.limit = limit;
     }
 
     /**
@@ -44,9 +48,11 @@ public final class RequestBodyStream extends BulkInputStream {
      *
      * @param ahead how many buffers may wait to be read
      * @param idle how long a read waits for the next buffer before it fails
+     * @param limit the most bytes the body may have (its route's limit): a read past it fails with 413
+     *        {@code payload_too_large}, whether or not the length was declared
      */
-    public static RequestBodyStream of(HttpServerRequest request, int ahead, Duration idle) {
-        RequestBodyStream stream = new RequestBodyStream(request, idle);
+    public static RequestBodyStream of(HttpServerRequest request, int ahead, Duration idle, long limit) {
+        RequestBodyStream stream = new RequestBodyStream(request, idle, limit);
         if (request.isEnded()) {
             stream.ended = true;
             return stream;
@@ -121,6 +127,10 @@ public final class RequestBodyStream extends BulkInputStream {
             }
             current = queue.poll();
             position = 0;
+            received += current.length();
+            if (received > limit) {
+                throw ProblemException.payloadTooLarge();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the request's body", e);

@@ -101,6 +101,17 @@ class ActionLimitsTest {
     }
 
     @Test
+    void anUndeclaredBodyPastItsRouteLimitInAnotherPartIsCutOff() {
+        Connection drive = connection("google_drive");
+
+        given().auth().oauth2(Tokens.forUser(drive.userId))
+                .multiPart("notes", "notes.txt", new byte[FILE_LIMIT + 2 * 1024 * 1024])
+                .multiPart("file", "small.bin", new byte[10])
+                .when().post("/api/integrations/google_drive/files").then().statusCode(413);
+        assertThat(google.driveRequestCount()).isZero();
+    }
+
+    @Test
     void aMessageOverTheLimitIsRefusedBeforeAnythingReachesGmail() {
         Connection gmail = connection("gmail");
         google.gmailSends("never", "never");

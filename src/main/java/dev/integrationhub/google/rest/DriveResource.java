@@ -21,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 import dev.integrationhub.auth.CurrentCaller;
 import dev.integrationhub.config.HubConfig;
+import dev.integrationhub.error.HttpLayerProblems;
 import dev.integrationhub.google.service.DriveUploader;
 import dev.integrationhub.google.service.DriveUploader.UploadedFile;
 import dev.integrationhub.http.RequestBodyStream;
@@ -41,8 +42,9 @@ public class DriveResource {
     private final long maxFileSize;
     private final java.nio.file.Path spoolDirectory;
     private final Duration readTimeout;
+    private final HttpLayerProblems limits;
 
-    DriveResource(DriveUploader uploader, CurrentCaller caller, HubConfig config,
+    DriveResource(DriveUploader uploader, CurrentCaller caller, HubConfig config, HttpLayerProblems limits,
             @ConfigProperty(name = "quarkus.http.body.uploads-directory") String spoolDirectory,
             @ConfigProperty(name = "quarkus.http.read-timeout", defaultValue = "60s") Duration readTimeout) {
         this.uploader = uploader;
@@ -50,6 +52,7 @@ public class DriveResource {
         this.maxFileSize = config.drive().maxFileSize().asLongValue();
         this.spoolDirectory = java.nio.file.Path.of(spoolDirectory);
         this.readTimeout = readTimeout;
+        this.limits = limits;
     }
 
     @POST
@@ -59,7 +62,7 @@ public class DriveResource {
     @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA))
     public Response upload(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.CONTENT_LENGTH) String contentLength, @Context HttpServerRequest request) {
-        InputStream body = RequestBodyStream.of(request, BUFFERS_AHEAD, readTimeout);
+        InputStream body = RequestBodyStream.of(request, BUFFERS_AHEAD, readTimeout, limits.bodyLimit(request.path()));
         try (DriveUploadForm form = DriveUploadForm.read(body, contentType, declared(contentLength), maxFileSize,
                 spoolDirectory)) {
             UploadedFile uploaded;
