@@ -68,7 +68,7 @@ final class DriveUploadForm implements AutoCloseable {
         boolean stream = declaredLength.isPresent() && declaredLength.getAsLong() <= maxFileSize && expectedLength >= 0;
         LOG.debugf("A Drive upload form is %s", stream ? "streamed while it arrives" : "spooled whole first");
         if (stream) {
-            this.streamed = upload(Map.copyOf(fields), false, expectedLength);
+            this.streamed = upload(Map.copyOf(fields), expectedLength);
             Thread.ofVirtual().name("drive-upload-spool").start(() -> spoolRest(file));
         } else {
             spoolRest(file);
@@ -110,7 +110,7 @@ final class DriveUploadForm implements AutoCloseable {
      */
     Upload completed() {
         awaitRest();
-        return upload(fields, true, spool.length());
+        return upload(fields, spool.length());
     }
 
     /**
@@ -140,9 +140,9 @@ final class DriveUploadForm implements AutoCloseable {
         }
     }
 
-    private Upload upload(Map<String, String> known, boolean whole, long size) {
+    private Upload upload(Map<String, String> known, long size) {
         String type = known.getOrDefault("mime_type", fileType.map(DriveUploadForm::stripParameters).orElse(DEFAULT_TYPE));
-        return new Upload(spool, whole, size, known.getOrDefault("name", filename.orElse(null)), type, known.get("folder_id"),
+        return new Upload(spool, size, known.getOrDefault("name", filename.orElse(null)), type, known.get("folder_id"),
                 known.get("connection_id"));
     }
 

@@ -15,8 +15,6 @@ import jakarta.enterprise.event.Observes;
 
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
 import com.google.api.client.googleapis.media.MediaHttpUploader;
-import com.google.api.client.http.AbstractInputStreamContent;
-import com.google.api.client.http.FileContent;
 import com.google.api.client.http.InputStreamContent;
 import com.google.api.services.drive.Drive;
 import com.google.api.services.drive.model.File;
@@ -57,14 +55,13 @@ public class DriveUploader {
     /**
      * A file to upload.
      *
-     * @param content where the request's file part is spooled
-     * @param whole whether the content is whole (sent from the file); else it is streamed while it grows, and
-     *        fails if the writer abandons it or it does not end at {@code size}
+     * @param content where the request's file part is spooled, complete or still growing: the upload fails if the
+     *        writer abandons it or it does not end at {@code size}
      * @param size its length in bytes (expected, while it grows)
      * @param name the name in Drive (without path)
      * @param mimeType its media type
      */
-    public record Upload(SpoolFile content, boolean whole, long size, String name, String mimeType, String folderId,
+    public record Upload(SpoolFile content, long size, String name, String mimeType, String folderId,
             String connectionId) {
     }
 
@@ -126,11 +123,9 @@ public class DriveUploader {
             metadata.setParents(List.of(upload.folderId()));
         }
         SpoolFile content = upload.content();
-        try (InputStream growing = upload.whole() ? null : content.open(upload.size())) {
-            AbstractInputStreamContent media = growing == null
-                    ? new FileContent(upload.mimeType(), content.path().toFile())
-                    : new InputStreamContent(upload.mimeType(), growing).setLength(upload.size())
-                            .setCloseInputStream(false);
+        try (InputStream spooled = content.open(upload.size())) {
+            InputStreamContent media = new InputStreamContent(upload.mimeType(), spooled).setLength(upload.size())
+                    .setCloseInputStream(false);
             Drive.Files.Create create = drive.files().create(metadata, media).setFields(FIELDS);
             create.getMediaHttpUploader().setDirectUploadEnabled(false).setChunkSize((int) chunkSize);
             File file = create.execute();
