@@ -64,6 +64,15 @@ public class ConnectionRepository implements PanacheRepositoryBase<Connection, U
             byte[] refreshTokenCiphertext, List<String> scopes) {
     }
 
+    /**
+     * The connection, to read only: Hibernate keeps no snapshot of it and does not compare it with one when the
+     * transaction ends (for its JSON and list columns that comparison cost more than the read; it showed in
+     * profiles of every token hand-out). Changes made to it are not written.
+     */
+    public Optional<Connection> findForReading(UUID id) {
+        return Optional.ofNullable(getSession().byId(Connection.class).withReadOnly(true).load(id));
+    }
+
     /** The user's connections, oldest first. */
     public List<Connection> listOwnedBy(String userId) {
         return list("userId = ?1 and status <> ?2 order by createdAt, id", userId, ConnectionStatus.REVOKED);

@@ -183,7 +183,7 @@ public class AccessTokens {
     }
 
     private AccessToken read(UUID id) {
-        Connection connection = connections.findById(id);
+        Connection connection = connections.findForReading(id).orElse(null);
         if (connection == null || !connection.status.isRefreshable()) {
             throw connection != null && connection.status == ConnectionStatus.NEEDS_REAUTH ? reauthRequired()
                     : notFound();

@@ -51,6 +51,7 @@ public final class ReadsBenchmark {
     private static final int USERS_WITH_TOKENS = 1000;
     private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([\\d.]+)");
     private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
+    private static final int PACED_CONNECTIONS = 16;
     private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
 
     private final KeysetHandle keyset = Keysets.generate();
@@ -76,6 +77,7 @@ public final class ReadsBenchmark {
         Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "reads-bench-");
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
         List<Load> small;
+        List<Load> paced;
         List<Load> big;
         long rssSmall;
         long rssBig;
@@ -87,8 +89,9 @@ public final class ReadsBenchmark {
                 GrantRows.insert(db, new SecretCipher(keyset), rows, i -> Instant.now().plus(Duration.ofHours(6)));
                 List<String> ids = connectionIds(db);
                 Path scripts = scripts(work, ids);
-                loads(hub, scripts, 3); // warm-up, not counted
+                loads(hub, scripts, Math.max(5, seconds)); // warm-up (the JIT), not counted
                 small = loads(hub, scripts, seconds);
+                paced = pacedLoads(hub, scripts, seconds, small.getFirst().rps() / 2);
                 rssSmall = rssKib(hub);
                 GrantRows.insert(db, new SecretCipher(keyset), bigRows - rows,
                         i -> Instant.now().plus(Duration.ofHours(6)));
@@ -101,7 +104,7 @@ public final class ReadsBenchmark {
         } finally {
             jwks.stop(0);
         }
-        String text = report(rows, bigRows, seconds, small, big, rssSmall, rssBig, loadBefore,
+        String text = report(rows, bigRows, seconds, small, paced, big, rssSmall, rssBig, loadBefore,
                 Files.readString(Path.of("/proc/loadavg")).strip());
         Files.createDirectories(report.toAbsolutePath().getParent());
         Files.writeString(report, text);
@@ -201,9 +204,31 @@ public final class ReadsBenchmark {
         return loads;
     }
 
+    /**
+     * The real endpoints again, each held near {@code rate} requests per second: wrk cannot keep a fixed rate, so
+     * each of its {@value #PACED_CONNECTIONS} connections pauses between a response and its next request (wrk's
+     * {@code delay()}) for as long as the rate allows; the rate reached is reported beside the latencies.
+     */
+    private static List<Load> pacedLoads(PackagedService hub, Path scripts, int seconds, double rate) throws Exception {
+        long pauseMillis = Math.max(1, Math.round(PACED_CONNECTIONS * 1000 / rate));
+        List<Load> loads = new ArrayList<>();
+        for (String name : List.of("list", "get", "token")) {
+            Path paced = scripts.resolve(name + "-paced.lua");
+            Files.writeString(paced, Files.readString(scripts.resolve(name + ".lua")) + "delay = function()\n  return "
+                    + pauseMillis + "\nend\n");
+            loads.add(load(hub, paced, name, seconds, PACED_CONNECTIONS));
+        }
+        return loads;
+    }
+
     private static Load load(PackagedService hub, Path script, String name, int seconds) throws Exception {
+        return load(hub, script, name, seconds, 32);
+    }
+
+    private static Load load(PackagedService hub, Path script, String name, int seconds, int connections)
+            throws Exception {
         long cpuBefore = cpuTicks(hub);
-        Process wrk = new ProcessBuilder("wrk", "-t2", "-c32", "-d" + seconds + "s", "--latency", "-s",
+        Process wrk = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency", "-s",
                 script.toString(), "http://127.0.0.1:" + hub.port).redirectErrorStream(true).start();
         String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!wrk.waitFor(seconds + 60L, TimeUnit.SECONDS) || wrk.exitValue() != 0) {
@@ -242,8 +267,8 @@ public final class ReadsBenchmark {
                 .mapToLong(Long::parseLong).findFirst().orElse(-1);
     }
 
-    private static String report(int rows, int bigRows, int seconds, List<Load> small, List<Load> big, long rssSmall,
-            long rssBig, String loadBefore, String loadAfter) {
+    private static String report(int rows, int bigRows, int seconds, List<Load> small, List<Load> paced, List<Load> big,
+            long rssSmall, long rssBig, String loadBefore, String loadAfter) {
         StringBuilder out = new StringBuilder("# Read benchmark\n\n```bash\nbench/reads.sh\n```\n\n")
                 .append("Packaged service (`java -Xmx256m`, `QUARKUS_PROFILE=bench`, JWTs checked against a local JWKS), embedded"
                         + " PostgreSQL, wrk on loopback: `wrk -t2 -c32 -d")
@@ -253,6 +278,7 @@ public final class ReadsBenchmark {
                 .append(loadBefore)
                 .append("; after: ").append(loadAfter).append(". Chart: `reads.svg`.\n\n");
         table(out, rows + " rows", small, rssSmall);
+        pacedTable(out, rows + " rows, at half the baseline's rate", small.getFirst().rps() / 2, paced);
         table(out, bigRows + " rows", big, rssBig);
         return out.toString();
     }
@@ -267,6 +293,18 @@ public final class ReadsBenchmark {
                     load.failed()));
         }
         out.append(String.format(Locale.ROOT, "%nService RSS after the load: **%.0f MiB**.%n%n", rssKib / 1024.0));
+    }
+
+    private static void pacedTable(StringBuilder out, String title, double rate, List<Load> loads) {
+        out.append("## ").append(title).append(String.format(Locale.ROOT, " (%.0f requests/s wanted, %d connections"
+                + " pausing between requests)%n%n", rate, PACED_CONNECTIONS))
+                .append("| endpoint | rps reached | p50 | p99 | CPU ms / request | requests | non-2xx |\n"
+                        + "|---|---|---|---|---|---|---|\n");
+        for (Load load : loads) {
+            out.append(String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %.3f | %d | %d |%n", load.name(), load.rps(),
+                    load.p50(), load.p99(), load.cpuMsPerRequest(), load.requests(), load.failed()));
+        }
+        out.append('\n');
     }
 
     /** Requests per second of each endpoint at both table sizes, as bars. */

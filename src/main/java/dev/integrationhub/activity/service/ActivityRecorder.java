@@ -99,7 +99,7 @@ public class ActivityRecorder {
     /** Writes an entry for the fact's connection, with details that may depend on it; nothing for another id. */
     private void write(ConnectionFact fact, Instant at, ActivityKind kind, String actor,
             Function<Connection, Map<String, Object>> details) {
-        connections.findByIdOptional(fact.connectionId()).ifPresent(connection -> {
+        connections.findForReading(fact.connectionId()).ifPresent(connection -> {
             ActivityEntry entry = new ActivityEntry();
             entry.connectionId = connection.id;
             entry.userId = connection.userId;

@@ -1,40 +1,118 @@
 package dev.integrationhub.connection.service;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
 
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.transaction.Transactional;
 
 import dev.integrationhub.audit.AuditLog;
 import dev.integrationhub.auth.CurrentCaller.Caller;
 import dev.integrationhub.connection.ConnectionFact;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Records that a caller used a connection (handed out a token, sent a mail, uploaded a file): the audit entry and
- * the {@link ConnectionFact.Used} fact in one transaction of its own, since the use itself happened outside the
+ * the {@link ConnectionFact.Used} fact in a transaction of its own, since the use itself happened outside the
  * database. The features that act call this instead of the audit log, so neither can exist without the other.
+ *
+ * <p>
+ * A use is recorded before {@link #record} returns (a token is handed out only once its hand-out is on record), but
+ * uses recorded at the same time share one transaction: one writer thread takes everything queued so far (up to
+ * {@value #MAX_BATCH}) and writes it in one go, while the next uses queue (group commit). Under load a token
+ * hand-out then costs its inserts, not a transaction of its own; alone, a use is written at once. When a shared
+ * transaction fails, each of its uses is written alone again, so one use that cannot be recorded fails only its own
+ * caller.
  */
 @ApplicationScoped
 public class ConnectionUses {
 
+    /** The most uses one transaction records. */
+    static final int MAX_BATCH = 64;
+
     private final AuditLog audit;
     private final Event<ConnectionFact> facts;
+    private final BlockingQueue<Pending> queued = new LinkedBlockingQueue<>();
+    private Thread writer;
 
     ConnectionUses(AuditLog audit, Event<ConnectionFact> facts) {
         this.audit = audit;
         this.facts = facts;
     }
 
+    /** A use waiting to be recorded, completed once it is. */
+    private record Pending(String actor, String action, UUID connectionId, Map<String, Object> detail,
+            ConnectionFact.Used fact, CompletableFuture<Void> recorded) {
+    }
+
+    @PostConstruct
+    void startWriter() {
+        writer = Thread.ofPlatform().name("connection-uses").daemon().start(this::writeQueued);
+    }
+
+    @PreDestroy
+    void stopWriter() {
+        writer.interrupt();
+    }
+
     /**
+     * Records the use; returns once it is committed.
+     *
      * @param action the audit action, e.g. {@code action.gmail_send}
      * @param detail the audit detail (a platform service's client is added)
+     * @throws RuntimeException what writing it failed with (the database is down, say)
      */
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void record(Caller caller, UUID connectionId, String action, Map<String, Object> detail,
             ConnectionFact.Use use) {
-        audit.record(caller.subject(), action, connectionId, caller.audited(detail));
-        facts.fire(new ConnectionFact.Used(connectionId, caller, use));
+        Pending pending = new Pending(caller.subject(), action, connectionId, caller.audited(detail),
+                new ConnectionFact.Used(connectionId, caller, use), new CompletableFuture<>());
+        queued.add(pending);
+        try {
+            pending.recorded().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : e;
+        }
+    }
+
+    private void writeQueued() {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        while (true) {
+            try {
+                batch.add(queued.take());
+            } catch (InterruptedException e) {
+                break;
+            }
+            queued.drainTo(batch, MAX_BATCH - 1);
+            write(batch);
+            batch.clear();
+        }
+        IllegalStateException stopped = new IllegalStateException("the service is stopping");
+        queued.forEach(pending -> pending.recorded().completeExceptionally(stopped));
+    }
+
+    private void write(List<Pending> batch) {
+        try {
+            QuarkusTransaction.requiringNew().run(() -> batch.forEach(this::insert));
+            batch.forEach(pending -> pending.recorded().complete(null));
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                batch.getFirst().recorded().completeExceptionally(e);
+            } else {
+                batch.forEach(pending -> write(List.of(pending)));
+            }
+        }
+    }
+
+    private void insert(Pending pending) {
+        audit.record(pending.actor(), pending.action(), pending.connectionId(), pending.detail());
+        facts.fire(pending.fact());
     }
 }
