@@ -10,28 +10,39 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.net.httpserver.HttpServer;
 
 /**
  * A provider's token endpoint on loopback that answers every refresh after a fixed latency with a fresh access
- * token (Gmail scopes), and counts calls per refresh token and calls in flight.
+ * token (Gmail scopes), counts calls per refresh token, and logs when each call began and ended and which caller
+ * (replica) made it.
  */
 final class CountingTokenEndpoint implements AutoCloseable {
 
     static final List<String> SCOPES = List.of("openid", "email", "https://www.googleapis.com/auth/gmail.send",
             "https://www.googleapis.com/auth/gmail.readonly");
 
+    /**
+     * One call, answered or not.
+     *
+     * @param caller what follows {@code /token/} in the URI the caller was given ({@link #uri(String)}); empty for
+     *        {@link #uri()}
+     * @param beganNanos when the request arrived, {@link System#nanoTime()}
+     * @param endedNanos when it was answered
+     */
+    record Call(String caller, long beganNanos, long endedNanos) {
+    }
+
     final Map<String, AtomicInteger> callsByRefreshToken = new ConcurrentHashMap<>();
-    final AtomicLong firstCallNanos = new AtomicLong();
-    final AtomicLong lastCallNanos = new AtomicLong();
-    final AtomicInteger maxInFlight = new AtomicInteger();
-    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Every call so far, in the order they ended. */
+    final Queue<Call> calls = new ConcurrentLinkedQueue<>();
     private final Duration latency;
     private final HttpServer server;
 
@@ -44,7 +55,8 @@ final class CountingTokenEndpoint implements AutoCloseable {
         }
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/token", exchange -> {
-            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            long began = System.nanoTime();
+            String caller = exchange.getRequestURI().getPath().substring("/token".length()).replaceFirst("^/", "");
             try (InputStream body = exchange.getRequestBody()) {
                 Map<String, String> form = new HashMap<>();
                 for (String pair : new String(body.readAllBytes(), StandardCharsets.UTF_8).split("&")) {
@@ -53,7 +65,6 @@ final class CountingTokenEndpoint implements AutoCloseable {
                 }
                 callsByRefreshToken.computeIfAbsent(form.getOrDefault("refresh_token", ""), k -> new AtomicInteger())
                         .incrementAndGet();
-                firstCallNanos.compareAndSet(0, System.nanoTime());
                 Thread.sleep(latency);
                 byte[] answer = ("{\"access_token\":\"ya29.fake-" + UUID.randomUUID() + "\",\"expires_in\":3599,"
                         + "\"token_type\":\"Bearer\",\"scope\":\"" + String.join(" ", SCOPES) + "\"}")
@@ -64,8 +75,7 @@ final class CountingTokenEndpoint implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                lastCallNanos.set(System.nanoTime());
-                inFlight.decrementAndGet();
+                calls.add(new Call(caller, began, System.nanoTime()));
                 exchange.close();
             }
         });
@@ -74,6 +84,11 @@ final class CountingTokenEndpoint implements AutoCloseable {
 
     String uri() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/token";
+    }
+
+    /** The same endpoint for one caller, e.g. {@code a} for the first replica: its calls are logged as that caller's. */
+    String uri(String caller) {
+        return uri() + "/" + caller;
     }
 
     /** Refresh tokens the endpoint saw more than once. */

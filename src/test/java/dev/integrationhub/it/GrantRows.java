@@ -42,7 +42,10 @@ final class GrantRows {
 
     /**
      * As {@link #insert(Connection, SecretCipher, int, IntFunction)}, for another integration: the {@code i}-th
-     * grant belongs to user {@code user-i}, its access token expires 5 minutes after it falls due.
+     * grant belongs to user {@code user-i}, its access token expires 5 minutes after it falls due. Its tokens are
+     * bound to the row and its owner ({@link GrantTokens#OWNER_BOUND}), as the service writes every row: a row bound
+     * the pre-V6 way would be rewritten by each replica's re-encryption job, whose updates would then count in a
+     * benchmark's figures.
      */
     static Map<UUID, Instant> insert(Connection db, SecretCipher cipher, String integrationType, List<String> scopes,
             int count, IntFunction<Instant> dueAt) throws SQLException {
@@ -51,21 +54,25 @@ final class GrantRows {
         try (PreparedStatement insert = db.prepareStatement("INSERT INTO integration_tokens (id, user_id,"
                 + " integration_type, provider, account_subject, account_email, granted_scopes, status,"
                 + " access_token_ciphertext, refresh_token_ciphertext, token_expires_at, refresh_due_at, created_at,"
-                + " updated_at) VALUES (?, ?, ?, 'google', ?, ?, ?, 'active', ?, ?, ?, ?, now(), now())")) {
+                + " updated_at, token_binding) VALUES (?, ?, ?, 'google', ?, ?, ?, 'active', ?, ?, ?, ?, now(), now(), "
+                + GrantTokens.OWNER_BOUND + ")")) {
             for (int i = 0; i < count; i++) {
                 UUID id = UUID.randomUUID();
                 Instant refreshAt = dueAt.apply(i);
                 due.put(id, refreshAt);
+                String userId = "user-" + i;
+                String accountSubject = "sub-" + id;
+                List<String> owner = List.of(userId, "google", accountSubject);
                 insert.setObject(1, id);
-                insert.setString(2, "user-" + i);
+                insert.setString(2, userId);
                 insert.setString(3, integrationType);
-                insert.setString(4, "sub-" + id);
+                insert.setString(4, accountSubject);
                 insert.setString(5, "user" + i + "@example.com");
                 insert.setArray(6, db.createArrayOf("text", scopes.toArray()));
                 insert.setBytes(7, cipher.encryptString("ya29.initial-" + id,
-                        new AssociatedData(GrantTokens.ACCESS_TOKEN, id)));
+                        new AssociatedData(GrantTokens.ACCESS_TOKEN, id, owner)));
                 insert.setBytes(8, cipher.encryptString("1//refresh-" + id,
-                        new AssociatedData(GrantTokens.REFRESH_TOKEN, id)));
+                        new AssociatedData(GrantTokens.REFRESH_TOKEN, id, owner)));
                 insert.setTimestamp(9, Timestamp.from(refreshAt.plus(Duration.ofMinutes(5))));
                 insert.setTimestamp(10, Timestamp.from(refreshAt));
                 insert.addBatch();

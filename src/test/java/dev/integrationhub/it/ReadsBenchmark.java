@@ -227,14 +227,14 @@ public final class ReadsBenchmark {
 
     private static Load load(PackagedService hub, Path script, String name, int seconds, int connections)
             throws Exception {
-        long cpuBefore = cpuTicks(hub);
+        long cpuBefore = ProcessCpu.ticks(hub.pid());
         Process wrk = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency", "-s",
                 script.toString(), "http://127.0.0.1:" + hub.port).redirectErrorStream(true).start();
         String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!wrk.waitFor(seconds + 60L, TimeUnit.SECONDS) || wrk.exitValue() != 0) {
             throw new IllegalStateException("wrk failed:\n" + output);
         }
-        long cpu = cpuTicks(hub) - cpuBefore;
+        long cpu = ProcessCpu.ticks(hub.pid()) - cpuBefore;
         long requests = Long.parseLong(find(REQUESTS, output));
         Matcher failed = NON_2XX.matcher(output);
         return new Load(name, Double.parseDouble(find(RPS, output)), requests,
@@ -252,13 +252,6 @@ public final class ReadsBenchmark {
 
     private static String percentile(String output, String which) {
         return find(Pattern.compile("\\s" + Pattern.quote(which) + "\\s+(\\S+)"), output);
-    }
-
-    /** The service's user + system CPU time in clock ticks (10 ms each). */
-    private static long cpuTicks(PackagedService hub) throws IOException {
-        String stat = Files.readString(Path.of("/proc", String.valueOf(hub.pid()), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     private static long rssKib(PackagedService hub) throws IOException {
