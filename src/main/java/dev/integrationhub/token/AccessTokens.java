@@ -22,7 +22,6 @@ import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.ConnectionRepository;
 import dev.integrationhub.connection.ConnectionStatus;
 import dev.integrationhub.connection.GrantTokens;
-import dev.integrationhub.connection.RefreshOutcome;
 import dev.integrationhub.error.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -142,13 +141,7 @@ public class AccessTokens {
                         refresher.release(claimed);
                         return stillValid(id);
                     }
-                    RefreshOutcome outcome;
-                    try {
-                        outcome = refresher.refresh(claimed);
-                    } finally {
-                        callSlots.release();
-                    }
-                    switch (outcome) {
+                    switch (refresher.refresh(claimed)) {
                         case REFRESHED, RECOVERED -> {
                             return QuarkusTransaction.requiringNew().call(() -> read(id));
                         }

@@ -126,8 +126,6 @@ public class RefreshScheduler {
                             refresher.refresh(claim);
                         } catch (RuntimeException e) {
                             LOG.errorf(e, "Refresh of connection %s failed unexpectedly", claim.connectionId());
-                        } finally {
-                            callSlots.release();
                         }
                     }));
                 }

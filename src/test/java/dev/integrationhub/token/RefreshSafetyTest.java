@@ -103,7 +103,7 @@ class RefreshSafetyTest {
     }
 
     @Test
-    void aRotatedRefreshTokenIsKeptWhenItsRefreshResultIsSuperseded() throws SQLException {
+    void aRotatedRefreshTokenIsKeptWhenItsRefreshResultIsSuperseded() throws Exception {
         String first = secret("1//before-rotation");
         String rotated = secret("1//after-rotation");
         Connection connection = grant(first);
@@ -112,6 +112,7 @@ class RefreshSafetyTest {
         GrantRefresher.Claimed claim = (GrantRefresher.Claimed) refresher.claimForUse(connection.id, Duration.ofHours(2),
                 Optional.empty());
         DatabaseRows.updateOne(dataSource, "UPDATE integration_tokens SET version = version + 1 WHERE id = ?", connection.id);
+        assertThat(callSlots.acquire(Duration.ofSeconds(5))).as("a call slot, as the refresh's callers take one").isTrue();
 
         assertThat(refresher.refresh(claim)).isEqualTo(RefreshOutcome.SUPERSEDED);
 
