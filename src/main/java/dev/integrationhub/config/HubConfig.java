@@ -56,6 +56,32 @@ public interface HubConfig {
         Optional<String> keyset();
     }
 
+    /** The callers' bearer tokens. */
+    Auth auth();
+
+    interface Auth {
+
+        /**
+         * How many verified bearer tokens are remembered, so that a token presented again is not verified again
+         * (its RS256 signature and claims) until it expires; the oldest is forgotten first. Each one holds the
+         * caller's identity, a few KiB. {@code 0}: every request verifies its token. The cache is off, whatever
+         * this says, with sender-constrained tokens ({@code quarkus.oidc.token.binding.certificate},
+         * {@code quarkus.oidc.token.authorization-scheme=DPoP}), whose binding is checked on each request.
+         */
+        @WithDefault("10000")
+        @Min(0)
+        @Max(1000000)
+        int verifiedTokenCacheSize();
+
+        /**
+         * The longest a verified token is remembered, even if it expires later: after that it is verified again, so
+         * a token signed with a key the identity provider has since withdrawn from its JWKS is refused at most this
+         * long after the withdrawal is seen.
+         */
+        @WithDefault("60s")
+        Duration verifiedTokenTtl();
+    }
+
     /**
      * OAuth 2.0 / OpenID Connect authorization servers by name. Google's endpoints are the defaults of
      * provider {@code google}; any other standards-compliant server is added with these keys alone.

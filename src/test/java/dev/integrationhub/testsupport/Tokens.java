@@ -32,6 +32,11 @@ public final class Tokens {
         return Jwt.issuer(DEV_ISSUER).subject(userId).expiresIn(Duration.ofMinutes(10)).sign(DEV_SIGNING_KEY);
     }
 
+    /** A valid dev token for the user that expires at the given time (the token's {@code exp} is in seconds). */
+    public static String forUserUntil(String userId, Instant expiresAt) {
+        return Jwt.issuer(DEV_ISSUER).subject(userId).expiresAt(expiresAt).sign(DEV_SIGNING_KEY);
+    }
+
     /** A platform service's token: its client id as subject and {@code azp}, and the given role. */
     public static String forService(String clientId, String role) {
         String token = Jwt.issuer(DEV_ISSUER).subject(clientId).claim("azp", clientId).groups(role)
