@@ -10,6 +10,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 
 import org.hibernate.annotations.JdbcTypeCode;
@@ -23,8 +24,10 @@ import org.hibernate.type.SqlTypes;
 @Table(name = "connection_activity")
 public class ActivityEntry {
 
+    /** Taken in blocks of 50 from the column's sequence (V10), so that entries are inserted in batches. */
     @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "connection_activity_ids")
+    @SequenceGenerator(name = "connection_activity_ids", sequenceName = "connection_activity_ids", allocationSize = 50)
     public Long id;
 
     @Column(name = "connection_id", nullable = false, updatable = false)

@@ -17,6 +17,7 @@ import jakarta.enterprise.event.Event;
 import dev.integrationhub.audit.AuditLog;
 import dev.integrationhub.auth.CurrentCaller.Caller;
 import dev.integrationhub.connection.ConnectionFact;
+import dev.integrationhub.connection.ConnectionRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -27,7 +28,8 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * <p>
  * A use is recorded before {@link #record} returns (a token is handed out only once its hand-out is on record), but
  * uses recorded at the same time share one transaction: one writer thread takes everything queued so far (up to
- * {@value #MAX_BATCH}) and writes it in one go, while the next uses queue (group commit). Under load a token
+ * {@value #MAX_BATCH}) and writes it in one go, each kind of entry as one JDBC batch, while the next uses queue
+ * (group commit). Under load a token
  * hand-out then costs its inserts, not a transaction of its own; alone, a use is written at once. When a shared
  * transaction fails, each of its uses is written alone again, so one use that cannot be recorded fails only its own
  * caller.
@@ -40,12 +42,14 @@ public class ConnectionUses {
 
     private final AuditLog audit;
     private final Event<ConnectionFact> facts;
+    private final ConnectionRepository connections;
     private final BlockingQueue<Pending> queued = new LinkedBlockingQueue<>();
     private Thread writer;
 
-    ConnectionUses(AuditLog audit, Event<ConnectionFact> facts) {
+    ConnectionUses(AuditLog audit, Event<ConnectionFact> facts, ConnectionRepository connections) {
         this.audit = audit;
         this.facts = facts;
+        this.connections = connections;
     }
 
     /** A use waiting to be recorded, completed once it is. */
@@ -100,7 +104,7 @@ public class ConnectionUses {
 
     private void write(List<Pending> batch) {
         try {
-            QuarkusTransaction.requiringNew().run(() -> batch.forEach(this::insert));
+            QuarkusTransaction.requiringNew().run(() -> insert(batch));
             batch.forEach(pending -> pending.recorded().complete(null));
         } catch (RuntimeException e) {
             if (batch.size() == 1) {
@@ -111,8 +115,14 @@ public class ConnectionUses {
         }
     }
 
-    private void insert(Pending pending) {
-        audit.record(pending.actor(), pending.action(), pending.connectionId(), pending.detail());
-        facts.fire(pending.fact());
+    /**
+     * The audit entries first, then the facts (whose observers write the activity entries), so that each kind of
+     * entry is one batch of inserts; the connections the observers read are loaded in one query first.
+     */
+    private void insert(List<Pending> batch) {
+        connections.loadForReading(batch.stream().map(Pending::connectionId).distinct().toList());
+        batch.forEach(pending -> audit.record(pending.actor(), pending.action(), pending.connectionId(),
+                pending.detail()));
+        batch.forEach(pending -> facts.fire(pending.fact()));
     }
 }
