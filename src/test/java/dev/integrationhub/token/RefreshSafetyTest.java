@@ -6,6 +6,7 @@ import static dev.integrationhub.testsupport.FakeOAuth.secret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -13,6 +14,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -209,6 +214,45 @@ class RefreshSafetyTest {
             }
         }
         assertThat(google.refreshCallsWith(refresh)).as("scheduled refreshes hold every slot of the replica").isZero();
+    }
+
+    @Test
+    void aRefreshGivesItsCallSlotBackOnceTheProviderAnsweredWhileItsResultWaitsToBeRecorded() throws Exception {
+        String refresh = secret("1//slot-back");
+        Connection connection = grant(refresh);
+        clock.advance(ConnectionFixtures.TOKEN_LIFETIME.minusSeconds(10));
+        google.refreshes(refresh, secret("ya29.slot-back"), null, SCOPES);
+        GrantRefresher.Claimed claim = (GrantRefresher.Claimed) refresher.claimForUse(connection.id, Duration.ofHours(2),
+                Optional.empty());
+        int taken = 0;
+        while (callSlots.acquire(Duration.ZERO)) {
+            taken++;
+        }
+        callSlots.release(); // the one slot left, taken by the refresh's caller below
+        taken--;
+        try (java.sql.Connection rowHolder = dataSource.getConnection();
+                ExecutorService caller = Executors.newVirtualThreadPerTaskExecutor()) {
+            rowHolder.setAutoCommit(false);
+            try (PreparedStatement lock = rowHolder
+                    .prepareStatement("SELECT 1 FROM integration_tokens WHERE id = ? FOR UPDATE")) {
+                lock.setObject(1, connection.id);
+                lock.executeQuery().close();
+            }
+            assertThat(callSlots.acquire(Duration.ofSeconds(5))).isTrue();
+            Future<RefreshOutcome> refreshing = caller.submit(() -> refresher.refresh(claim));
+
+            assertThat(callSlots.acquire(Duration.ofSeconds(10))).as("the slot, given back after the provider's answer")
+                    .isTrue();
+            callSlots.release();
+            assertThat(google.refreshCallsWith(refresh)).isEqualTo(1);
+            assertThat(refreshing).as("recording waits for the row another transaction holds").isNotDone();
+            rowHolder.rollback();
+            assertThat(refreshing.get(10, TimeUnit.SECONDS)).isEqualTo(RefreshOutcome.REFRESHED);
+        } finally {
+            for (int i = 0; i < taken; i++) {
+                callSlots.release();
+            }
+        }
     }
 
     /** One scheduled refresh fails with 429 and {@code Retry-After: 120}: the grant backs off for two minutes. */
