@@ -51,7 +51,7 @@ public final class ReadsBenchmark {
     private static final int USERS_WITH_TOKENS = 1000;
     private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([\\d.]+)");
     private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
-    private static final int PACED_CONNECTIONS = 16;
+    private static final int PACED_CONNECTIONS = 32;
     private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
 
     private final KeysetHandle keyset = Keysets.generate();
@@ -210,7 +210,7 @@ public final class ReadsBenchmark {
      * {@code delay()}) for as long as the rate allows; the rate reached is reported beside the latencies.
      */
     private static List<Load> pacedLoads(PackagedService hub, Path scripts, int seconds, double rate) throws Exception {
-        long pauseMillis = Math.max(1, Math.round(PACED_CONNECTIONS * 1000 / rate));
+        long pauseMillis = Math.max(1, (long) Math.floor(PACED_CONNECTIONS * 1000 / rate));
         List<Load> loads = new ArrayList<>();
         for (String name : List.of("list", "get", "token")) {
             Path paced = scripts.resolve(name + "-paced.lua");
