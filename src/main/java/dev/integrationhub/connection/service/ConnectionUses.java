@@ -18,6 +18,7 @@ import dev.integrationhub.audit.AuditLog;
 import dev.integrationhub.auth.CurrentCaller.Caller;
 import dev.integrationhub.connection.ConnectionFact;
 import dev.integrationhub.connection.ConnectionRepository;
+import dev.integrationhub.error.DatabaseOutage;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -32,7 +33,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * (group commit). Under load a token
  * hand-out then costs its inserts, not a transaction of its own; alone, a use is written at once. When a shared
  * transaction fails, each of its uses is written alone again, so one use that cannot be recorded fails only its own
- * caller.
+ * caller; when the database is out of reach, they all fail at once (each caller answers 503).
  */
 @ApplicationScoped
 public class ConnectionUses {
@@ -107,8 +108,9 @@ public class ConnectionUses {
             QuarkusTransaction.requiringNew().run(() -> insert(batch));
             batch.forEach(pending -> pending.recorded().complete(null));
         } catch (RuntimeException e) {
-            if (batch.size() == 1) {
-                batch.getFirst().recorded().completeExceptionally(e);
+            if (batch.size() == 1 || DatabaseOutage.isCause(e)) {
+                // with the database out of reach, writing each use alone would only fail each again, one by one
+                batch.forEach(pending -> pending.recorded().completeExceptionally(e));
             } else {
                 batch.forEach(pending -> write(List.of(pending)));
             }
