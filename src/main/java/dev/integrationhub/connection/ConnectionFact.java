@@ -53,8 +53,13 @@ public sealed interface ConnectionFact {
     record MailDetailsHidden(UUID connectionId) implements ConnectionFact {
     }
 
-    /** A caller (the owner or a platform service) used the connection; fired where the use is audited. */
-    record Used(UUID connectionId, Caller caller, Use use) implements ConnectionFact {
+    /**
+     * A caller (the owner or a platform service) used the connection; fired where the use is audited.
+     *
+     * @param ownerId the connection's owner when it was used: who sees the use, without reading the connection
+     *        again
+     */
+    record Used(UUID connectionId, String ownerId, Caller caller, Use use) implements ConnectionFact {
     }
 
     /** What a use did. */

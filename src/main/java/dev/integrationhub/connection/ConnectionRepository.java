@@ -4,7 +4,6 @@ import java.sql.Array;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -72,14 +71,6 @@ public class ConnectionRepository implements PanacheRepositoryBase<Connection, U
      */
     public Optional<Connection> findForReading(UUID id) {
         return Optional.ofNullable(getSession().byId(Connection.class).withReadOnly(true).load(id));
-    }
-
-    /**
-     * Loads these connections to read only ({@link #findForReading}) in one query, so that finding each of them
-     * in the same transaction afterwards costs no query of its own.
-     */
-    public void loadForReading(Collection<UUID> ids) {
-        getSession().byMultipleIds(Connection.class).withReadOnly(true).multiLoad(List.copyOf(ids));
     }
 
     /** The user's connections, oldest first. */

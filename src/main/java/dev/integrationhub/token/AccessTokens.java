@@ -40,8 +40,13 @@ public class AccessTokens {
     /** What a caller is told to wait when no token can be had now. */
     private static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
-    /** A usable access token and what it is for. Never carries the refresh token. */
-    public record AccessToken(UUID connectionId, String token, Instant expiresAt, List<String> scopes, String account) {
+    /**
+     * A usable access token and what it is for. Never carries the refresh token.
+     *
+     * @param ownerId the connection's owner (whom its uses are shown to)
+     */
+    public record AccessToken(UUID connectionId, String ownerId, String token, Instant expiresAt, List<String> scopes,
+            String account) {
 
         @Override
         public String toString() {
@@ -182,7 +187,8 @@ public class AccessTokens {
                     : notFound();
         }
         String account = connection.accountEmail != null ? connection.accountEmail : connection.accountSubject;
-        return new AccessToken(id, tokens.accessToken(connection).orElseThrow(this::notFound), connection.tokenExpiresAt,
+        return new AccessToken(id, connection.userId, tokens.accessToken(connection).orElseThrow(this::notFound),
+                connection.tokenExpiresAt,
                 List.copyOf(connection.grantedScopes), account);
     }
 

@@ -48,8 +48,8 @@ class ConnectionUsesTest {
                 secret("ya29.uses"), secret("1//uses"));
 
         List<Future<Long>> recorded = concurrently(caller -> {
-            uses.record(new PlatformService("svc-" + caller, "svc-" + caller), connection.id, "token.handed_out",
-                    Map.of("n", caller), new ConnectionFact.TokenHandedOut(Instant.now()));
+            uses.record(new PlatformService("svc-" + caller, "svc-" + caller), connection.id, connection.userId,
+                    "token.handed_out", Map.of("n", caller), new ConnectionFact.TokenHandedOut(Instant.now()));
             return auditEntries(connection, "svc-" + caller);
         });
 
@@ -66,8 +66,8 @@ class ConnectionUsesTest {
         Object unwritable = new Object(); // no JSON form: the audit detail cannot be stored
 
         List<Future<Long>> recorded = concurrently(caller -> {
-            uses.record(new PlatformService("svc-" + caller, "svc-" + caller), connection.id, "token.handed_out",
-                    caller == 7 ? Map.of("n", unwritable) : Map.of("n", caller),
+            uses.record(new PlatformService("svc-" + caller, "svc-" + caller), connection.id, connection.userId,
+                    "token.handed_out", caller == 7 ? Map.of("n", unwritable) : Map.of("n", caller),
                     new ConnectionFact.TokenHandedOut(Instant.now()));
             return auditEntries(connection, "svc-" + caller);
         });

@@ -198,7 +198,7 @@ public final class ReadsBenchmark {
     /** Each endpoint in turn, baseline first, for {@code seconds} each. */
     private static List<Load> loads(PackagedService hub, Path scripts, int seconds) throws Exception {
         List<Load> loads = new ArrayList<>();
-        for (String name : List.of("baseline", "list", "get", "token")) {
+        for (String name : endpoints(List.of("baseline", "list", "get", "token"))) {
             loads.add(load(hub, scripts.resolve(name + ".lua"), name, seconds));
         }
         return loads;
@@ -212,13 +212,23 @@ public final class ReadsBenchmark {
     private static List<Load> pacedLoads(PackagedService hub, Path scripts, int seconds, double rate) throws Exception {
         long pauseMillis = Math.max(1, (long) Math.floor(PACED_CONNECTIONS * 1000 / rate));
         List<Load> loads = new ArrayList<>();
-        for (String name : List.of("list", "get", "token")) {
+        for (String name : endpoints(List.of("list", "get", "token"))) {
             Path paced = scripts.resolve(name + "-paced.lua");
             Files.writeString(paced, Files.readString(scripts.resolve(name + ".lua")) + "delay = function()\n  return "
                     + pauseMillis + "\nend\n");
             loads.add(load(hub, paced, name, seconds, PACED_CONNECTIONS));
         }
         return loads;
+    }
+
+    /**
+     * The endpoints to measure: all of them, or those named in {@code BENCH_ENDPOINTS} (comma-separated, e.g.
+     * {@code baseline,token} while working on one endpoint; the baseline should stay first).
+     */
+    private static List<String> endpoints(List<String> all) {
+        String chosen = System.getenv("BENCH_ENDPOINTS");
+        return chosen == null || chosen.isBlank() ? all
+                : all.stream().filter(List.of(chosen.split(","))::contains).toList();
     }
 
     private static Load load(PackagedService hub, Path script, String name, int seconds) throws Exception {

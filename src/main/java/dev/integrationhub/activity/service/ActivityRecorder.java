@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,14 +66,19 @@ public class ActivityRecorder {
         }
     }
 
+    /**
+     * A use names its connection's owner, so most need no read of the connection (a token hand-out's entry is
+     * written without one); a sent mail's details depend on the owner's current choice.
+     */
     private void used(ConnectionFact.Used used, Instant now) {
         String actor = actor(used.caller());
         switch (used.use()) {
-            case TokenHandedOut token -> write(used, now, ActivityKind.TOKEN_HANDED_OUT, actor,
-                    Map.of("expires_at", token.expiresAt().toString()));
-            case FileUploaded file -> write(used, now, ActivityKind.DRIVE_UPLOADED, actor,
-                    Map.of("file_name", file.name(), "size", file.size(), "file_id", file.fileId()));
-            case TelegramSent telegram -> write(used, now, ActivityKind.TELEGRAM_SENT, actor,
+            case TokenHandedOut token -> persist(used.connectionId(), used.ownerId(), now,
+                    ActivityKind.TOKEN_HANDED_OUT, actor, Map.of("expires_at", token.expiresAt().toString()));
+            case FileUploaded file -> persist(used.connectionId(), used.ownerId(), now, ActivityKind.DRIVE_UPLOADED,
+                    actor, Map.of("file_name", file.name(), "size", file.size(), "file_id", file.fileId()));
+            case TelegramSent telegram -> persist(used.connectionId(), used.ownerId(), now,
+                    ActivityKind.TELEGRAM_SENT, actor,
                     Map.of("messages", telegram.messageIds().size(), "message_ids", telegram.messageIds()));
             case MailSent mail -> write(used, now, ActivityKind.GMAIL_SENT, actor, connection -> {
                 Map<String, Object> details = new LinkedHashMap<>();
@@ -99,15 +105,19 @@ public class ActivityRecorder {
     /** Writes an entry for the fact's connection, with details that may depend on it; nothing for another id. */
     private void write(ConnectionFact fact, Instant at, ActivityKind kind, String actor,
             Function<Connection, Map<String, Object>> details) {
-        connections.findForReading(fact.connectionId()).ifPresent(connection -> {
-            ActivityEntry entry = new ActivityEntry();
-            entry.connectionId = connection.id;
-            entry.userId = connection.userId;
-            entry.occurredAt = at;
-            entry.kind = kind.wireName();
-            entry.actor = actor;
-            entry.details = details.apply(connection);
-            entries.persist(entry);
-        });
+        connections.findForReading(fact.connectionId()).ifPresent(connection -> persist(connection.id,
+                connection.userId, at, kind, actor, details.apply(connection)));
+    }
+
+    private void persist(UUID connectionId, String userId, Instant at, ActivityKind kind, String actor,
+            Map<String, Object> details) {
+        ActivityEntry entry = new ActivityEntry();
+        entry.connectionId = connectionId;
+        entry.userId = userId;
+        entry.occurredAt = at;
+        entry.kind = kind.wireName();
+        entry.actor = actor;
+        entry.details = details;
+        entries.persist(entry);
     }
 }

@@ -17,7 +17,6 @@ import jakarta.enterprise.event.Event;
 import dev.integrationhub.audit.AuditLog;
 import dev.integrationhub.auth.CurrentCaller.Caller;
 import dev.integrationhub.connection.ConnectionFact;
-import dev.integrationhub.connection.ConnectionRepository;
 import dev.integrationhub.error.DatabaseOutage;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -43,14 +42,12 @@ public class ConnectionUses {
 
     private final AuditLog audit;
     private final Event<ConnectionFact> facts;
-    private final ConnectionRepository connections;
     private final BlockingQueue<Pending> queued = new LinkedBlockingQueue<>();
     private Thread writer;
 
-    ConnectionUses(AuditLog audit, Event<ConnectionFact> facts, ConnectionRepository connections) {
+    ConnectionUses(AuditLog audit, Event<ConnectionFact> facts) {
         this.audit = audit;
         this.facts = facts;
-        this.connections = connections;
     }
 
     /** A use waiting to be recorded, completed once it is. */
@@ -71,14 +68,15 @@ public class ConnectionUses {
     /**
      * Records the use; returns once it is committed.
      *
+     * @param ownerId the connection's owner ({@link ConnectionFact.Used#ownerId()})
      * @param action the audit action, e.g. {@code action.gmail_send}
      * @param detail the audit detail (a platform service's client is added)
      * @throws RuntimeException what writing it failed with (the database is down, say)
      */
-    public void record(Caller caller, UUID connectionId, String action, Map<String, Object> detail,
+    public void record(Caller caller, UUID connectionId, String ownerId, String action, Map<String, Object> detail,
             ConnectionFact.Use use) {
         Pending pending = new Pending(caller.subject(), action, connectionId, caller.audited(detail),
-                new ConnectionFact.Used(connectionId, caller, use), new CompletableFuture<>());
+                new ConnectionFact.Used(connectionId, ownerId, caller, use), new CompletableFuture<>());
         queued.add(pending);
         try {
             pending.recorded().join();
@@ -119,10 +117,9 @@ public class ConnectionUses {
 
     /**
      * The audit entries first, then the facts (whose observers write the activity entries), so that each kind of
-     * entry is one batch of inserts; the connections the observers read are loaded in one query first.
+     * entry is one batch of inserts.
      */
     private void insert(List<Pending> batch) {
-        connections.loadForReading(batch.stream().map(Pending::connectionId).distinct().toList());
         batch.forEach(pending -> audit.record(pending.actor(), pending.action(), pending.connectionId(),
                 pending.detail()));
         batch.forEach(pending -> facts.fire(pending.fact()));

@@ -110,7 +110,7 @@ public class DriveUploader {
         Optional<UUID> connectionId = Optional.ofNullable(upload.connectionId()).map(ConnectionIds::parse);
         ActionTarget target = targets.resolve(caller, INTEGRATION_TYPE, connectionId);
         UploadedFile uploaded = send(target, upload);
-        uses.record(caller, target.id(), "action.drive_upload",
+        uses.record(caller, target.id(), target.userId(), "action.drive_upload",
                 Map.of("size", upload.size(), "file_id", uploaded.fileId(), "name", uploaded.name()),
                 new ConnectionFact.FileUploaded(uploaded.fileId(), uploaded.name(), upload.size()));
         return uploaded;

@@ -96,7 +96,7 @@ public class GmailSender {
     private SentMail deliver(Caller caller, ActionTarget target, ComposedMessage message, SendMailRequest request) {
         SentMail sent = upload(target, message);
         List<String> recipients = Stream.of(request.to(), request.cc(), request.bcc()).flatMap(List::stream).toList();
-        uses.record(caller, target.id(), "action.gmail_send",
+        uses.record(caller, target.id(), target.userId(), "action.gmail_send",
                 Map.of("size", message.size(), "recipients", message.recipients(), "message_id", sent.messageId()),
                 new ConnectionFact.MailSent(recipients, request.subject(), sent.messageId()));
         return sent;

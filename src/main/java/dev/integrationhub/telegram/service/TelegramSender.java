@@ -104,7 +104,8 @@ public class TelegramSender {
                 throw problem(e, target);
             }
         }
-        uses.record(caller, target.id(), "action.telegram_send", Map.of("parts", ids.size(), "message_ids", ids),
+        uses.record(caller, target.id(), target.userId(), "action.telegram_send",
+                Map.of("parts", ids.size(), "message_ids", ids),
                 new ConnectionFact.TelegramSent(List.copyOf(ids)));
         return new SentTelegram(ids.getFirst(), List.copyOf(ids));
     }

@@ -70,7 +70,7 @@ public class InternalTokenResource {
             throw refused(connectionId, "client_not_allowed");
         }
         AccessToken token = accessTokens.forConnection(connectionId);
-        uses.record(caller.caller(), connectionId, "token.handed_out",
+        uses.record(caller.caller(), connectionId, token.ownerId(), "token.handed_out",
                 Map.of("expires_at", String.valueOf(token.expiresAt())),
                 new ConnectionFact.TokenHandedOut(token.expiresAt()));
         return Response.ok(new AccessTokenResponse(token.token(), token.expiresAt(), token.scopes(), token.account()))
