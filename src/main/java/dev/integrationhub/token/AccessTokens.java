@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
 
 import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.connection.Connection;
@@ -74,12 +75,16 @@ public class AccessTokens {
     }
 
     /**
-     * A token valid for at least a minute.
+     * A token valid for at least a minute. A token that is still valid is read without a transaction of its own
+     * (in the caller's, if it has one): one query, where a transaction's begin and commit cost the database as
+     * much again (bench/reads.sh measured 0.083 against 0.048 ms of PostgreSQL CPU per request for the primary-key
+     * read alone).
      *
      * @throws ProblemException 404 {@code not_found}, 409 {@code reauth_required}, 503 {@code provider_unavailable}
      */
+    @ActivateRequestContext
     public AccessToken forConnection(UUID id) {
-        AccessToken current = QuarkusTransaction.requiringNew().call(() -> read(id));
+        AccessToken current = read(id);
         if (current.expiresAt() != null && current.expiresAt().isAfter(clock.instant().plus(VALID_FOR))) {
             return current;
         }

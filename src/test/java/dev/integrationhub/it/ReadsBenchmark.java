@@ -70,7 +70,12 @@ public final class ReadsBenchmark {
     }
 
     /** One wrk run: what it reported, and the service's CPU time meanwhile. */
-    private record Load(String name, double rps, long requests, long failed, String p50, String p99, double cpuMsPerRequest) {
+    private record Load(String name, double rps, long requests, long failed, String p50, String p99,
+            double cpuMsPerRequest, double databaseCpuMsPerRequest) {
+    }
+
+    /** The service under load and the PostgreSQL server it uses (its postmaster's pid), whose CPU is counted too. */
+    private record Measured(PackagedService service, long postmaster) {
     }
 
     private void run(int rows, int bigRows, int seconds, Path report) throws Exception {
@@ -82,24 +87,28 @@ public final class ReadsBenchmark {
         long rssSmall;
         long rssBig;
         HttpServer jwks = jwks();
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+        // A data directory of our own: its postmaster.pid names the server whose processes' CPU is measured.
+        Path postgresData = Files.createTempDirectory(work, "pg");
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(postgresData).start();
                 Connection db = postgres.getPostgresDatabase().getConnection()) {
-            try (PackagedService hub = PackagedService.start(environment(postgres, jwks), List.of("-Xmx256m"))) {
-                hub.awaitReady(Duration.ofSeconds(120));
+            long postmaster = Long.parseLong(Files.readAllLines(postgresData.resolve("postmaster.pid")).getFirst());
+            try (PackagedService started = PackagedService.start(environment(postgres, jwks), List.of("-Xmx256m"))) {
+                Measured hub = new Measured(started, postmaster);
+                started.awaitReady(Duration.ofSeconds(120));
                 GrantRows.insert(db, new SecretCipher(keyset), rows, i -> Instant.now().plus(Duration.ofHours(6)));
                 List<String> ids = connectionIds(db);
                 Path scripts = scripts(work, ids);
                 loads(hub, scripts, Math.max(5, seconds)); // warm-up (the JIT), not counted
                 small = loads(hub, scripts, seconds);
                 paced = pacedLoads(hub, scripts, seconds, small.getFirst().rps() / 2);
-                rssSmall = rssKib(hub);
+                rssSmall = rssKib(started);
                 GrantRows.insert(db, new SecretCipher(keyset), bigRows - rows,
                         i -> Instant.now().plus(Duration.ofHours(6)));
                 try (Statement analyze = db.createStatement()) {
                     analyze.execute("ANALYZE integration_tokens");
                 }
                 big = loads(hub, scripts, seconds);
-                rssBig = rssKib(hub);
+                rssBig = rssKib(started);
             }
         } finally {
             jwks.stop(0);
@@ -196,7 +205,7 @@ public final class ReadsBenchmark {
     }
 
     /** Each endpoint in turn, baseline first, for {@code seconds} each. */
-    private static List<Load> loads(PackagedService hub, Path scripts, int seconds) throws Exception {
+    private static List<Load> loads(Measured hub, Path scripts, int seconds) throws Exception {
         List<Load> loads = new ArrayList<>();
         for (String name : endpoints(List.of("baseline", "list", "get", "token"))) {
             loads.add(load(hub, scripts.resolve(name + ".lua"), name, seconds));
@@ -209,7 +218,7 @@ public final class ReadsBenchmark {
      * each of its {@value #PACED_CONNECTIONS} connections pauses between a response and its next request (wrk's
      * {@code delay()}) for as long as the rate allows; the rate reached is reported beside the latencies.
      */
-    private static List<Load> pacedLoads(PackagedService hub, Path scripts, int seconds, double rate) throws Exception {
+    private static List<Load> pacedLoads(Measured hub, Path scripts, int seconds, double rate) throws Exception {
         long pauseMillis = Math.max(1, (long) Math.floor(PACED_CONNECTIONS * 1000 / rate));
         List<Load> loads = new ArrayList<>();
         for (String name : endpoints(List.of("list", "get", "token"))) {
@@ -231,25 +240,28 @@ public final class ReadsBenchmark {
                 : all.stream().filter(List.of(chosen.split(","))::contains).toList();
     }
 
-    private static Load load(PackagedService hub, Path script, String name, int seconds) throws Exception {
+    private static Load load(Measured hub, Path script, String name, int seconds) throws Exception {
         return load(hub, script, name, seconds, 32);
     }
 
-    private static Load load(PackagedService hub, Path script, String name, int seconds, int connections)
+    private static Load load(Measured hub, Path script, String name, int seconds, int connections)
             throws Exception {
-        long cpuBefore = ProcessCpu.ticks(hub.pid());
+        long cpuBefore = ProcessCpu.ticks(hub.service().pid());
+        long databaseBefore = ProcessCpu.ticksWithChildren(hub.postmaster());
         Process wrk = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency", "-s",
-                script.toString(), "http://127.0.0.1:" + hub.port).redirectErrorStream(true).start();
+                script.toString(), "http://127.0.0.1:" + hub.service().port).redirectErrorStream(true).start();
         String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!wrk.waitFor(seconds + 60L, TimeUnit.SECONDS) || wrk.exitValue() != 0) {
             throw new IllegalStateException("wrk failed:\n" + output);
         }
-        long cpu = ProcessCpu.ticks(hub.pid()) - cpuBefore;
+        long cpu = ProcessCpu.ticks(hub.service().pid()) - cpuBefore;
+        long databaseCpu = ProcessCpu.ticksWithChildren(hub.postmaster()) - databaseBefore;
         long requests = Long.parseLong(find(REQUESTS, output));
         Matcher failed = NON_2XX.matcher(output);
         return new Load(name, Double.parseDouble(find(RPS, output)), requests,
                 failed.find() ? Long.parseLong(failed.group(1)) : 0,
-                percentile(output, "50%"), percentile(output, "99%"), cpu * 10.0 / requests);
+                percentile(output, "50%"), percentile(output, "99%"), cpu * 10.0 / requests,
+                databaseCpu * 10.0 / requests);
     }
 
     private static String find(Pattern pattern, String text) {
@@ -288,12 +300,12 @@ public final class ReadsBenchmark {
 
     private static void table(StringBuilder out, String title, List<Load> loads, long rssKib) {
         double baseline = loads.getFirst().rps();
-        out.append("## ").append(title).append("\n\n| endpoint | rps | ÷ baseline | p50 | p99 | CPU ms / request | requests"
-                + " | non-2xx |\n|---|---|---|---|---|---|---|---|\n");
+        out.append("## ").append(title).append("\n\n| endpoint | rps | ÷ baseline | p50 | p99 | service CPU ms / request |"
+                + " PostgreSQL CPU ms / request | requests | non-2xx |\n|---|---|---|---|---|---|---|---|---|\n");
         for (Load load : loads) {
-            out.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %s | %s | %.3f | %d | %d |%n", load.name(),
-                    load.rps(), load.rps() / baseline, load.p50(), load.p99(), load.cpuMsPerRequest(), load.requests(),
-                    load.failed()));
+            out.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %s | %s | %.3f | %.3f | %d | %d |%n",
+                    load.name(), load.rps(), load.rps() / baseline, load.p50(), load.p99(), load.cpuMsPerRequest(),
+                    load.databaseCpuMsPerRequest(), load.requests(), load.failed()));
         }
         out.append(String.format(Locale.ROOT, "%nService RSS after the load: **%.0f MiB**.%n%n", rssKib / 1024.0));
     }
@@ -301,11 +313,12 @@ public final class ReadsBenchmark {
     private static void pacedTable(StringBuilder out, String title, double rate, List<Load> loads) {
         out.append("## ").append(title).append(String.format(Locale.ROOT, " (%.0f requests/s wanted, %d connections"
                 + " pausing between requests)%n%n", rate, PACED_CONNECTIONS))
-                .append("| endpoint | rps reached | p50 | p99 | CPU ms / request | requests | non-2xx |\n"
-                        + "|---|---|---|---|---|---|---|\n");
+                .append("| endpoint | rps reached | p50 | p99 | service CPU ms / request | PostgreSQL CPU ms / request | requests"
+                        + " | non-2xx |\n|---|---|---|---|---|---|---|---|\n");
         for (Load load : loads) {
-            out.append(String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %.3f | %d | %d |%n", load.name(), load.rps(),
-                    load.p50(), load.p99(), load.cpuMsPerRequest(), load.requests(), load.failed()));
+            out.append(String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %.3f | %.3f | %d | %d |%n", load.name(),
+                    load.rps(), load.p50(), load.p99(), load.cpuMsPerRequest(), load.databaseCpuMsPerRequest(),
+                    load.requests(), load.failed()));
         }
         out.append('\n');
     }
