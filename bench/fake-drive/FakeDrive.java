@@ -2,8 +2,9 @@
 // chunks with Content-Range answered 308 + Range or 200 with the file: id, size, and the name and type its metadata
 // gave; status queries), POST /direct (a plain body, the baseline `curl --data-binary @file` posts to) and GET /stats
 // ({"bytes": accepted bytes, "uploads": completed resumable uploads and direct posts}). It keeps no content, only
-// counts bytes per session and in total.
-//   java bench/fake-drive/FakeDrive.java <port>     (JDK 25, no dependencies)
+// counts bytes per session and in total. With a link rate, it reads request bodies no faster than that many MiB/s in
+// all (one link shared by every upload, as a network link to Drive would be); 0 or none: as fast as they come.
+//   java bench/fake-drive/FakeDrive.java <port> [link-MiB/s]     (JDK 25, no dependencies)
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,12 @@ public class FakeDrive {
     private static final Map<String, Session> SESSIONS = new ConcurrentHashMap<>();
     private static final AtomicLong BYTES = new AtomicLong();
     private static final AtomicLong UPLOADS = new AtomicLong();
+    /** Nanoseconds per byte on the link; 0: unlimited. */
+    private static double nanosPerByte;
+    /** How far reading may run ahead of the link's rate before it waits. */
+    private static final long PACE_SLACK_NANOS = 5_000_000;
+    /** When the link is free again (System.nanoTime()). */
+    private static long linkFreeAt;
 
     /**
      * One resumable session: the name and type from its metadata (still JSON-escaped), how many bytes it accepted,
@@ -57,6 +64,8 @@ public class FakeDrive {
 
     public static void main(String[] args) throws IOException {
         int port = Integer.parseInt(args[0]);
+        double linkMibPerSecond = args.length > 1 ? Double.parseDouble(args[1]) : 0;
+        nanosPerByte = linkMibPerSecond > 0 ? 1e9 / (linkMibPerSecond * 1024 * 1024) : 0;
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext(UPLOAD_PATH, exchange -> answer(exchange, FakeDrive::upload));
@@ -147,8 +156,32 @@ public class FakeDrive {
         long bytes = 0;
         for (int read; (read = body.read(buffer)) != -1;) {
             bytes += read;
+            pace(read);
         }
         return bytes;
+    }
+
+    /**
+     * Waits until the link has carried {@code bytes} more, when it has a rate: only once it is more than
+     * {@link #PACE_SLACK_NANOS} behind, since a sleep lasts longer than a 64 KiB read takes at hundreds of MiB/s.
+     */
+    private static void pace(int bytes) throws IOException {
+        if (nanosPerByte == 0) {
+            return;
+        }
+        long due;
+        synchronized (FakeDrive.class) {
+            linkFreeAt = Math.max(linkFreeAt, System.nanoTime()) + (long) (bytes * nanosPerByte);
+            due = linkFreeAt;
+        }
+        try {
+            for (long wait; (wait = due - System.nanoTime()) > PACE_SLACK_NANOS;) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while pacing", e);
+        }
     }
 
     private static void respond(HttpExchange exchange, int status, String json) throws IOException {

@@ -45,6 +45,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * Rounds are interleaved (direct, hub, direct, hub, ...) after one warm-up round, so that both see the same load
  * on the machine. During each hub upload the service's VmRSS, the fake's byte count and the spool directory are
  * sampled every 100 ms: when Drive got its first byte, and how far sending to Drive fell behind receiving.
+ *
+ * <p>
+ * With a link rate (MiB/s), the fake reads no faster than that, on the direct post and through the hub alike: the
+ * ratio a real link to Drive would show, where loopback without one measures only how fast this machine copies.
  */
 public final class UploadBenchmark {
 
@@ -64,7 +68,8 @@ public final class UploadBenchmark {
         int sizeMib = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         Path report = Path.of(args.length > 2 ? args[2] : "bench/results/upload.md");
-        new UploadBenchmark().run(sizeMib, rounds, report);
+        int linkMibPerSecond = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+        new UploadBenchmark().run(sizeMib, rounds, linkMibPerSecond, report);
         System.exit(0);
     }
 
@@ -85,14 +90,14 @@ public final class UploadBenchmark {
     private record Round(double directMibPerSecond, double hubMibPerSecond, HubRun hub) {
     }
 
-    private void run(int sizeMib, int rounds, Path report) throws Exception {
+    private void run(int sizeMib, int rounds, int linkMibPerSecond, Path report) throws Exception {
         long size = sizeMib * 1024L * 1024L;
         Path file = Path.of("target", "upload-bench-" + UUID.randomUUID() + ".bin").toAbsolutePath();
         Path spool = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "upload-bench-spool-");
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
         List<Round> results = new ArrayList<>();
         Round warmUp;
-        try (FakeDriveProcess drive = FakeDriveProcess.start(http);
+        try (FakeDriveProcess drive = FakeDriveProcess.start(http, linkMibPerSecond);
                 EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
                 PackagedService hub = PackagedService.start(environment(postgres, drive, spool), List.of("-Xmx256m"))) {
             writeRandomFile(file, size);
@@ -118,7 +123,7 @@ public final class UploadBenchmark {
             Files.delete(spool);
         }
         String loadAfter = Files.readString(Path.of("/proc/loadavg")).strip();
-        String text = report(sizeMib, warmUp, results, loadBefore, loadAfter);
+        String text = report(sizeMib, rounds, linkMibPerSecond, warmUp, results, loadBefore, loadAfter);
         Files.createDirectories(report.toAbsolutePath().getParent());
         Files.writeString(report, text);
         System.out.println(text);
@@ -261,17 +266,22 @@ public final class UploadBenchmark {
         }
     }
 
-    private static String report(int sizeMib, Round warmUp, List<Round> rounds, String loadBefore, String loadAfter)
-            throws IOException {
+    private static String report(int sizeMib, int roundCount, int linkMibPerSecond, Round warmUp, List<Round> rounds,
+            String loadBefore, String loadAfter) throws IOException {
         double direct = median(rounds, Round::directMibPerSecond);
         double viaHub = median(rounds, Round::hubMibPerSecond);
         StringBuilder out = new StringBuilder();
-        out.append("# Drive upload benchmark\n\n```bash\nbench/upload.sh ").append(sizeMib).append("\n```\n\n")
+        out.append("# Drive upload benchmark").append(linkMibPerSecond > 0 ? ", link " + linkMibPerSecond + " MiB/s" : "")
+                .append("\n\n```bash\nbench/upload.sh ").append(sizeMib)
+                .append(linkMibPerSecond > 0 ? " " + roundCount + " " + linkMibPerSecond : "").append("\n```\n\n")
                 .append(machine()).append(" Load average (1, 5, 15 min) before: ").append(loadBefore)
                 .append("; after: ").append(loadAfter).append(".\n\n")
                 .append("A ").append(sizeMib).append(" MiB random file; MiB/s = file size / curl's `time_total`.\n\n")
                 .append("- direct: `curl -s -o /dev/null -w '%{http_code} %{time_total}' -T file -X POST"
-                        + " http://127.0.0.1:<fake>/direct` (the fake only counts the body: the limit; `-T` streams the"
+                        + " http://127.0.0.1:<fake>/direct` (the fake only counts the body"
+                        + (linkMibPerSecond > 0 ? ", reading it no faster than the link's " + linkMibPerSecond
+                                + " MiB/s, as it reads the hub's chunks" : "")
+                        + ": the limit; `-T` streams the"
                         + " file as `-F` does, where `--data-binary @file` would load it into memory first, which this"
                         + " curl refuses for 1 GiB)\n")
                 .append("- hub: `curl -s -o /dev/null -w '%{http_code} %{time_total}' -F 'file=@file;type=application/octet-stream'"
@@ -357,14 +367,15 @@ public final class UploadBenchmark {
             this.http = http;
         }
 
-        static FakeDriveProcess start(HttpClient http) throws IOException, InterruptedException {
+        static FakeDriveProcess start(HttpClient http, int linkMibPerSecond) throws IOException, InterruptedException {
             int port;
             try (ServerSocket socket = new ServerSocket(0)) {
                 port = socket.getLocalPort();
             }
             Path output = Files.createTempFile("fake-drive", ".log");
             Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "bench/fake-drive/FakeDrive.java", String.valueOf(port)).redirectErrorStream(true)
+                    "bench/fake-drive/FakeDrive.java", String.valueOf(port), String.valueOf(linkMibPerSecond))
+                    .redirectErrorStream(true)
                     .redirectOutput(output.toFile()).start();
             FakeDriveProcess drive = new FakeDriveProcess(port, process, output, http);
             long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
