@@ -27,6 +27,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 
@@ -206,6 +208,17 @@ class DriveUploadTest {
         upload(drive.userId).multiPart("name", "../etc/passwd").multiPart("folder_id", "not a folder!")
                 .when().post("/api/integrations/google_drive/files")
                 .then().statusCode(400).body("errors.field", hasItems("name", "folder_id"));
+        assertThat(google.driveRequestCount()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { ".", ".." })
+    void aNameThatNamesADirectoryIsRefusedBeforeAnyCall(String name) {
+        Connection drive = drive("alice");
+
+        upload(drive.userId).multiPart("name", name).when().post("/api/integrations/google_drive/files")
+                .then().statusCode(400).contentType("application/problem+json").body("errors.field", hasItems("name"))
+                .body("errors.message", hasItems("must be a file name, not . or .."));
         assertThat(google.driveRequestCount()).isZero();
     }
 

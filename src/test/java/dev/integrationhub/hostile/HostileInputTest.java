@@ -456,8 +456,8 @@ class HostileInputTest {
         FakeGoogleApis google = new FakeGoogleApis(server);
         google.gmailSends("m-1", "t-1");
         SoftAssertions soft = new SoftAssertions();
-        List.of("../../etc/passwd", "..\\..\\boot.ini", "dir/a.txt", "/etc/passwd", "a\u0000.txt", "a\u0007.txt",
-                "a\u001b[31m.txt", "a\u007f.txt", "a\u0085.txt").forEach(filename -> {
+        List.of("../../etc/passwd", "..\\..\\boot.ini", "dir/a.txt", "/etc/passwd", "..", ".", "a\u0000.txt",
+                "a\u0007.txt", "a\u001b[31m.txt", "a\u007f.txt", "a\u0085.txt").forEach(filename -> {
                     ExtractableResponse<Response> answer = asAlice("/api/integrations/gmail/send", mail(aliceGmail.toString(),
                             List.of("bob@example.com"), "Hi", null, List.of(attachment(filename))));
                     expectProblem(soft, "attachment " + filename, answer, 400);
@@ -472,7 +472,7 @@ class HostileInputTest {
         FakeGoogleApis google = new FakeGoogleApis(server);
         RawHttp raw = new RawHttp(hub);
         SoftAssertions soft = new SoftAssertions();
-        List.of("../../etc/passwd", "..\\\\..\\\\boot.ini", "dir/a.txt", "a\u0001.txt", "a\u007f.txt",
+        List.of("../../etc/passwd", "..\\\\..\\\\boot.ini", "dir/a.txt", "..", ".", "a\u0001.txt", "a\u007f.txt",
                 "a\u0085.txt").forEach(filename -> {
                     byte[] asFileName = multipart(null, filename);
                     byte[] asNameField = multipart(filename, "report.txt");

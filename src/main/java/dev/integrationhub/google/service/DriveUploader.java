@@ -50,7 +50,6 @@ public class DriveUploader {
     private static final Pattern FOLDER_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Pattern MEDIA_TYPE = Pattern
             .compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}");
-    private static final int MAX_NAME_LENGTH = 255;
 
     /**
      * A file to upload.
@@ -159,10 +158,8 @@ public class DriveUploader {
         String name = upload.name();
         if (name == null || name.isBlank()) {
             errors.add(new Problem.FieldError("name", "is required (or a file name on the file part)"));
-        } else if (name.length() > MAX_NAME_LENGTH) {
-            errors.add(new Problem.FieldError("name", "must have at most " + MAX_NAME_LENGTH + " characters"));
-        } else if (name.chars().anyMatch(c -> c == '/' || c == '\\' || Character.isISOControl(c))) {
-            errors.add(new Problem.FieldError("name", "must not contain path separators or control characters"));
+        } else {
+            FileNames.problem(name).ifPresent(problem -> errors.add(new Problem.FieldError("name", problem)));
         }
         if (upload.folderId() != null && !FOLDER_ID.matcher(upload.folderId()).matches()) {
             errors.add(new Problem.FieldError("folder_id", "is not a Drive folder id"));

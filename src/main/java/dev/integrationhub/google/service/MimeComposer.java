@@ -48,7 +48,6 @@ public final class MimeComposer {
 
     private static final int MAX_RECIPIENTS = 500;
     private static final int MAX_SUBJECT_BYTES = 998;
-    private static final int MAX_FILENAME_LENGTH = 255;
     private static final int MAX_CONTENT_TYPE_LENGTH = 255;
 
     private static final String UTF_8 = "UTF-8";
@@ -244,12 +243,8 @@ public final class MimeComposer {
     private static void checkFilename(String field, String filename, List<FieldError> errors) {
         if (filename == null || filename.isBlank()) {
             errors.add(new FieldError(field, "is required"));
-        } else if (hasControlCharacter(filename)) {
-            errors.add(new FieldError(field, CONTROL_CHARACTERS));
-        } else if (filename.indexOf('/') >= 0 || filename.indexOf('\\') >= 0) {
-            errors.add(new FieldError(field, "must be a file name without / or \\"));
-        } else if (filename.length() > MAX_FILENAME_LENGTH) {
-            errors.add(new FieldError(field, "must be at most " + MAX_FILENAME_LENGTH + " characters"));
+        } else {
+            FileNames.problem(filename).ifPresent(problem -> errors.add(new FieldError(field, problem)));
         }
     }
 

@@ -461,6 +461,16 @@ class MimeComposerTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = { ".", ".." })
+    void refusesAFilenameThatNamesADirectory(String filename) {
+        Draft draft = new Draft();
+        draft.attachments = List.of(new Attachment(filename, "application/pdf", "QUJD"));
+
+        assertThat(refused(draft)).containsExactly(
+                new FieldError("attachments[0].filename", "must be a file name, not . or .."));
+    }
+
+    @ParameterizedTest
     @NullAndEmptySource
     @ValueSource(strings = { " " })
     void refusesAMissingFilename(String filename) {
