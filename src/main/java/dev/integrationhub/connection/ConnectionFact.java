@@ -54,12 +54,14 @@ public sealed interface ConnectionFact {
     }
 
     /**
-     * A caller (the owner or a platform service) used the connection; fired where the use is audited.
+     * A caller (the owner or a platform service) used the connection. Not fired alone: the uses recorded in one
+     * transaction are told together ({@code connection.service.ConnectionUses.Recorded}), so that their history is
+     * written in one statement.
      *
      * @param ownerId the connection's owner when it was used: who sees the use, without reading the connection
      *        again
      */
-    record Used(UUID connectionId, String ownerId, Caller caller, Use use) implements ConnectionFact {
+    record Used(UUID connectionId, String ownerId, Caller caller, Use use) {
     }
 
     /** What a use did. */

@@ -3,11 +3,12 @@ package dev.integrationhub.activity.service;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -23,6 +24,7 @@ import dev.integrationhub.connection.ConnectionFact.TelegramSent;
 import dev.integrationhub.connection.ConnectionFact.TokenHandedOut;
 import dev.integrationhub.connection.ConnectionRepository;
 import dev.integrationhub.connection.service.ConnectionService;
+import dev.integrationhub.connection.service.ConnectionUses;
 
 /**
  * Writes the activity entries of what happens with connections, as the packages below tell it
@@ -62,35 +64,46 @@ public class ActivityRecorder {
             case ConnectionFact.Disconnected disconnected -> write(fact, now, ActivityKind.DISCONNECTED, YOU,
                     Map.of("provider_revocation", disconnected.providerRevocationQueued() ? "queued" : "skipped"));
             case ConnectionFact.RevokedAtProvider revoked -> write(fact, now, ActivityKind.REVOKED, HUB, Map.of());
-            case ConnectionFact.Used used -> used(used, now);
         }
     }
 
     /**
-     * A use names its connection's owner, so most need no read of the connection (a token hand-out's entry is
-     * written without one); a sent mail's details depend on the owner's current choice.
+     * Uses recorded together, written in one statement. A use names its connection's owner, so most need no read of
+     * the connection (a token hand-out's entry is written without one); a sent mail's details depend on the
+     * owner's current choice (nothing is written for a mail whose connection is gone).
      */
-    private void used(ConnectionFact.Used used, Instant now) {
-        String actor = actor(used.caller());
-        switch (used.use()) {
-            case TokenHandedOut token -> persist(used.connectionId(), used.ownerId(), now,
-                    ActivityKind.TOKEN_HANDED_OUT, actor, Map.of("expires_at", token.expiresAt().toString()));
-            case FileUploaded file -> persist(used.connectionId(), used.ownerId(), now, ActivityKind.DRIVE_UPLOADED,
-                    actor, Map.of("file_name", file.name(), "size", file.size(), "file_id", file.fileId()));
-            case TelegramSent telegram -> persist(used.connectionId(), used.ownerId(), now,
-                    ActivityKind.TELEGRAM_SENT, actor,
-                    Map.of("messages", telegram.messageIds().size(), "message_ids", telegram.messageIds()));
-            case MailSent mail -> write(used, now, ActivityKind.GMAIL_SENT, actor, connection -> {
-                Map<String, Object> details = new LinkedHashMap<>();
-                details.put("recipient_count", mail.recipients().size());
-                details.put("message_id", mail.messageId());
-                if (Boolean.TRUE.equals(connection.metadata.get(ConnectionService.SHOW_MAIL_DETAILS))) {
-                    details.put("recipients", mail.recipients());
-                    details.put("subject", mail.subject());
-                }
-                return details;
-            });
+    @Transactional(Transactional.TxType.MANDATORY)
+    void recordUses(@Observes ConnectionUses.Recorded recorded) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        List<ActivityEntry> written = new ArrayList<>();
+        for (ConnectionFact.Used used : recorded.uses()) {
+            String actor = actor(used.caller());
+            switch (used.use()) {
+                case TokenHandedOut token -> written.add(entry(used.connectionId(), used.ownerId(), now,
+                        ActivityKind.TOKEN_HANDED_OUT, actor, Map.of("expires_at", token.expiresAt().toString())));
+                case FileUploaded file -> written.add(entry(used.connectionId(), used.ownerId(), now,
+                        ActivityKind.DRIVE_UPLOADED, actor,
+                        Map.of("file_name", file.name(), "size", file.size(), "file_id", file.fileId())));
+                case TelegramSent telegram -> written.add(entry(used.connectionId(), used.ownerId(), now,
+                        ActivityKind.TELEGRAM_SENT, actor,
+                        Map.of("messages", telegram.messageIds().size(), "message_ids", telegram.messageIds())));
+                case MailSent mail -> connections.findForReading(used.connectionId())
+                        .ifPresent(connection -> written.add(entry(connection.id, connection.userId, now,
+                                ActivityKind.GMAIL_SENT, actor, mailDetails(mail, connection))));
+            }
         }
+        entries.insertAll(written);
+    }
+
+    private static Map<String, Object> mailDetails(MailSent mail, Connection connection) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("recipient_count", mail.recipients().size());
+        details.put("message_id", mail.messageId());
+        if (Boolean.TRUE.equals(connection.metadata.get(ConnectionService.SHOW_MAIL_DETAILS))) {
+            details.put("recipients", mail.recipients());
+            details.put("subject", mail.subject());
+        }
+        return details;
     }
 
     /** {@code you} for the owner, the client id for a platform service. */
@@ -98,18 +111,13 @@ public class ActivityRecorder {
         return caller instanceof PlatformService service ? service.clientId() : YOU;
     }
 
+    /** Writes an entry for the fact's connection; nothing for an id that is no connection. */
     private void write(ConnectionFact fact, Instant at, ActivityKind kind, String actor, Map<String, Object> details) {
-        write(fact, at, kind, actor, connection -> details);
+        connections.findForReading(fact.connectionId()).ifPresent(connection -> entries
+                .persist(entry(connection.id, connection.userId, at, kind, actor, details)));
     }
 
-    /** Writes an entry for the fact's connection, with details that may depend on it; nothing for another id. */
-    private void write(ConnectionFact fact, Instant at, ActivityKind kind, String actor,
-            Function<Connection, Map<String, Object>> details) {
-        connections.findForReading(fact.connectionId()).ifPresent(connection -> persist(connection.id,
-                connection.userId, at, kind, actor, details.apply(connection)));
-    }
-
-    private void persist(UUID connectionId, String userId, Instant at, ActivityKind kind, String actor,
+    private static ActivityEntry entry(UUID connectionId, String userId, Instant at, ActivityKind kind, String actor,
             Map<String, Object> details) {
         ActivityEntry entry = new ActivityEntry();
         entry.connectionId = connectionId;
@@ -118,6 +126,6 @@ public class ActivityRecorder {
         entry.kind = kind.wireName();
         entry.actor = actor;
         entry.details = details;
-        entries.persist(entry);
+        return entry;
     }
 }

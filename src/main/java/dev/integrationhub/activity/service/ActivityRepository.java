@@ -1,15 +1,22 @@
 package dev.integrationhub.activity.service;
 
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
+
+import org.hibernate.Session;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepository;
 
@@ -52,12 +59,29 @@ public class ActivityRepository implements PanacheRepository<ActivityEntry> {
     public static final String PURGE = "DELETE FROM connection_activity WHERE id = ANY (ARRAY(SELECT id FROM"
             + " connection_activity WHERE occurred_at < :before ORDER BY occurred_at LIMIT :limit))";
 
+    /**
+     * Any number of entries in one statement, one array per column (the uses recorded together): PostgreSQL plans,
+     * checks and runs one insert instead of one per entry. Their ids come from the column's default.
+     */
+    private static final String INSERT_ALL = "INSERT INTO connection_activity"
+            + " (connection_id, user_id, occurred_at, kind, actor, details)"
+            + " SELECT CAST(connection_id AS uuid), user_id, CAST(occurred_at AS timestamptz), kind, actor,"
+            + " CAST(details AS jsonb) FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),"
+            + " CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))"
+            + " AS entry(connection_id, user_id, occurred_at, kind, actor, details)";
+
     private static final String FORGET_MAIL_DETAILS = "UPDATE connection_activity"
             + " SET details = details - 'recipients' - 'subject'"
             + " WHERE connection_id = :connection AND kind = 'gmail_sent'";
 
     /** Where a page starts: after this entry. */
     public record Position(Instant at, long id) {
+    }
+
+    private final ObjectMapper json;
+
+    ActivityRepository(ObjectMapper json) {
+        this.json = json;
     }
 
     /** A page's statement: the owner's entries (of a person or a connection), newest first. */
@@ -82,6 +106,40 @@ public class ActivityRepository implements PanacheRepository<ActivityEntry> {
                 .setParameter("limit", limit);
         after.ifPresent(position -> query.setParameter("at", position.at()).setParameter("id", position.id()));
         return query.getResultList();
+    }
+
+    /** Writes new entries (not refresh counts) in one statement; nothing for none. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void insertAll(List<ActivityEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        String[][] columns = new String[6][entries.size()];
+        for (int i = 0; i < entries.size(); i++) {
+            ActivityEntry entry = entries.get(i);
+            columns[0][i] = entry.connectionId.toString();
+            columns[1][i] = entry.userId;
+            columns[2][i] = entry.occurredAt.toString();
+            columns[3][i] = entry.kind;
+            columns[4][i] = entry.actor;
+            columns[5][i] = toJson(entry.details);
+        }
+        getEntityManager().unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(INSERT_ALL)) {
+                for (int column = 0; column < columns.length; column++) {
+                    insert.setArray(column + 1, connection.createArrayOf("text", columns[column]));
+                }
+                insert.executeUpdate();
+            }
+        });
+    }
+
+    private String toJson(Map<String, Object> details) {
+        try {
+            return json.writeValueAsString(details);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("activity details have no JSON form", e);
+        }
     }
 
     /** Counts a refresh in the connection's entry of the day {@code at} falls on (UTC). */

@@ -28,11 +28,12 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * <p>
  * A use is recorded before {@link #record} returns (a token is handed out only once its hand-out is on record), but
  * uses recorded at the same time share one transaction: one writer thread takes everything queued so far (up to
- * {@value #MAX_BATCH}) and writes it in one go, each kind of entry as one JDBC batch, while the next uses queue
- * (group commit). Under load a token
- * hand-out then costs its inserts, not a transaction of its own; alone, a use is written at once. When a shared
- * transaction fails, each of its uses is written alone again, so one use that cannot be recorded fails only its own
- * caller; when the database is out of reach, they all fail at once (each caller answers 503).
+ * {@value #MAX_BATCH}) and writes it in one go, while the next uses queue (group commit). Their audit entries are
+ * one statement, and the uses are told to whoever keeps their history as one event ({@link Recorded}), which writes
+ * them in one statement too. Under load a token hand-out then costs its share of two inserts and a commit, not a
+ * transaction of its own; alone, a use is written at once. When a shared transaction fails, each of its uses is
+ * written alone again, so one use that cannot be recorded fails only its own caller; when the database is out of
+ * reach, they all fail at once (each caller answers 503).
  */
 @ApplicationScoped
 public class ConnectionUses {
@@ -40,19 +41,25 @@ public class ConnectionUses {
     /** The most uses one transaction records. */
     static final int MAX_BATCH = 64;
 
+    /**
+     * The uses recorded in one transaction, fired inside it (so an observer's writes commit or roll back with them)
+     * to whoever keeps their history, without this package knowing who that is.
+     */
+    public record Recorded(List<ConnectionFact.Used> uses) {
+    }
+
     private final AuditLog audit;
-    private final Event<ConnectionFact> facts;
+    private final Event<Recorded> recorded;
     private final BlockingQueue<Pending> queued = new LinkedBlockingQueue<>();
     private Thread writer;
 
-    ConnectionUses(AuditLog audit, Event<ConnectionFact> facts) {
+    ConnectionUses(AuditLog audit, Event<Recorded> recorded) {
         this.audit = audit;
-        this.facts = facts;
+        this.recorded = recorded;
     }
 
     /** A use waiting to be recorded, completed once it is. */
-    private record Pending(String actor, String action, UUID connectionId, Map<String, Object> detail,
-            ConnectionFact.Used fact, CompletableFuture<Void> recorded) {
+    private record Pending(AuditLog.Entry entry, ConnectionFact.Used fact, CompletableFuture<Void> recorded) {
     }
 
     @PostConstruct
@@ -75,7 +82,7 @@ public class ConnectionUses {
      */
     public void record(Caller caller, UUID connectionId, String ownerId, String action, Map<String, Object> detail,
             ConnectionFact.Use use) {
-        Pending pending = new Pending(caller.subject(), action, connectionId, caller.audited(detail),
+        Pending pending = new Pending(new AuditLog.Entry(caller.subject(), action, connectionId, caller.audited(detail)),
                 new ConnectionFact.Used(connectionId, ownerId, caller, use), new CompletableFuture<>());
         queued.add(pending);
         try {
@@ -115,13 +122,8 @@ public class ConnectionUses {
         }
     }
 
-    /**
-     * The audit entries first, then the facts (whose observers write the activity entries), so that each kind of
-     * entry is one batch of inserts.
-     */
     private void insert(List<Pending> batch) {
-        batch.forEach(pending -> audit.record(pending.actor(), pending.action(), pending.connectionId(),
-                pending.detail()));
-        batch.forEach(pending -> facts.fire(pending.fact()));
+        audit.recordAll(batch.stream().map(Pending::entry).toList());
+        recorded.fire(new Recorded(batch.stream().map(Pending::fact).toList()));
     }
 }
