@@ -218,15 +218,17 @@ public final class ReadsBenchmark {
     /**
      * The real endpoints again, each held near {@code rate} requests per second: wrk cannot keep a fixed rate, so
      * each of its {@value #PACED_CONNECTIONS} connections pauses between a response and its next request (wrk's
-     * {@code delay()}) for as long as the rate allows; the rate reached is reported beside the latencies.
+     * {@code delay()}) for as long as the rate allows on average, each pause drawn at random between none and twice
+     * that (equal pauses would keep the connections in step, sending in bursts); the rate reached is reported beside
+     * the latencies.
      */
     private static List<Load> pacedLoads(Measured hub, Path scripts, int seconds, double rate) throws Exception {
         long pauseMillis = Math.max(1, (long) Math.floor(PACED_CONNECTIONS * 1000 / rate));
         List<Load> loads = new ArrayList<>();
         for (String name : endpoints(List.of("list", "get", "token"))) {
             Path paced = scripts.resolve(name + "-paced.lua");
-            Files.writeString(paced, Files.readString(scripts.resolve(name + ".lua")) + "delay = function()\n  return "
-                    + pauseMillis + "\nend\n");
+            Files.writeString(paced, Files.readString(scripts.resolve(name + ".lua"))
+                    + "delay = function()\n  return math.random(0, " + 2 * pauseMillis + ")\nend\n");
             loads.add(load(hub, paced, name, seconds, PACED_CONNECTIONS));
         }
         return loads;
