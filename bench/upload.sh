@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Drive upload benchmark (issue 11): a file of the given size through the packaged service (-Xmx256m) to a
-# fake resumable Drive endpoint, beside curl posting it straight to the fake; peak RSS of the service.
+# fake resumable Drive endpoint, beside curl posting it straight to the fake and through a relay that only copies
+# bytes; peak RSS of the service.
 # With a link rate the fake reads no faster than that (as a real link to Drive would carry): the ratio it shows.
 # Writes bench/results/upload.md, or upload-link-<rate>.md with a link rate.
 #   bench/upload.sh [size-mb=1024] [rounds=3] [link-MiB/s=0: unlimited]

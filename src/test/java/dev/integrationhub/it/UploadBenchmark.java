@@ -1,8 +1,12 @@
 package dev.integrationhub.it;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,11 +42,12 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 /**
  * The Drive upload benchmark (run by {@code bench/upload.sh}, not by the test suite): how fast a large file goes
  * through the packaged service ({@code -Xmx256m}) to a fake resumable Drive endpoint that only counts bytes, next
- * to {@code curl} posting the same file straight to the fake (the limit), and how much memory the service needs
- * meanwhile. Issue 11's target: at least 0.7 of the direct rate, resident memory below 400 MB at 1 GB.
+ * to {@code curl} posting the same file straight to the fake (the limit) and through a {@link Relay} that only
+ * copies bytes (the least any process in the middle costs), and how much memory the service needs meanwhile. Issue 11's target:
+ * at least 0.7 of the direct rate, resident memory below 400 MB at 1 GB.
  *
  * <p>
- * Rounds are interleaved (direct, hub, direct, hub, ...) after one warm-up round, so that both see the same load
+ * Rounds are interleaved (direct, relay, hub, direct, ...) after one warm-up round, so that both see the same load
  * on the machine. During each hub upload the service's VmRSS, the fake's byte count and the spool directory are
  * sampled every 100 ms: when Drive got its first byte, and how far sending to Drive fell behind receiving.
  *
@@ -86,8 +91,11 @@ public final class UploadBenchmark {
             double spooledAheadMib, double driveMibPerSecond, long leftInSpool) {
     }
 
-    /** One round: the direct post, then the same file through the hub. */
-    private record Round(double directMibPerSecond, double hubMibPerSecond, HubRun hub) {
+    /**
+     * One round: the direct post, the same post through a relay that only copies bytes, then the same file through
+     * the hub.
+     */
+    private record Round(double directMibPerSecond, double relayMibPerSecond, double hubMibPerSecond, HubRun hub) {
     }
 
     private void run(int sizeMib, int rounds, int linkMibPerSecond, Path report) throws Exception {
@@ -98,6 +106,7 @@ public final class UploadBenchmark {
         List<Round> results = new ArrayList<>();
         Round warmUp;
         try (FakeDriveProcess drive = FakeDriveProcess.start(http, linkMibPerSecond);
+                Relay relay = Relay.to(drive.port);
                 EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
                 PackagedService hub = PackagedService.start(environment(postgres, drive, spool), List.of("-Xmx256m"))) {
             writeRandomFile(file, size);
@@ -109,9 +118,9 @@ public final class UploadBenchmark {
             }
             String token = Jwt.issuer("https://identity.bench.invalid").subject(USER).audience(PackagedService.AUDIENCE)
                     .expiresIn(Duration.ofHours(6)).sign(identityProvider.getPrivate());
-            warmUp = round(file, size, drive, hub, spool, token);
+            warmUp = round(file, size, drive, relay, hub, spool, token);
             for (int i = 0; i < rounds; i++) {
-                results.add(round(file, size, drive, hub, spool, token));
+                results.add(round(file, size, drive, relay, hub, spool, token));
             }
         } finally {
             Files.deleteIfExists(file);
@@ -141,16 +150,23 @@ public final class UploadBenchmark {
         return RefreshBenchmark.profiled(environment);
     }
 
-    private Round round(Path file, long size, FakeDriveProcess drive, PackagedService hub, Path spool, String token)
-            throws Exception {
-        long before = drive.bytes();
-        Curl direct = curl(List.of("-T", file.toString(), "-X", "POST", "http://127.0.0.1:" + drive.port + "/direct"),
-                "");
-        check(direct.status() == 200, "direct post answered " + direct.status());
-        check(drive.bytes() - before == size, "the fake counted " + (drive.bytes() - before) + " bytes of " + size);
-
+    private Round round(Path file, long size, FakeDriveProcess drive, Relay relay, PackagedService hub, Path spool,
+            String token) throws Exception {
+        Curl direct = post(file, size, drive, drive.port);
+        Curl relayed = post(file, size, drive, relay.port());
         HubRun viaHub = hubUpload(file, size, drive, hub, spool, token);
-        return new Round(size / MIB / direct.seconds(), size / MIB / viaHub.curl().seconds(), viaHub);
+        return new Round(size / MIB / direct.seconds(), size / MIB / relayed.seconds(),
+                size / MIB / viaHub.curl().seconds(), viaHub);
+    }
+
+    /** {@code curl -T file -X POST} to the fake's {@code /direct} on {@code port} (the fake's or the relay's). */
+    private static Curl post(Path file, long size, FakeDriveProcess drive, int port)
+            throws IOException, InterruptedException {
+        long before = drive.bytes();
+        Curl direct = curl(List.of("-T", file.toString(), "-X", "POST", "http://127.0.0.1:" + port + "/direct"), "");
+        check(direct.status() == 200, "the post to port " + port + " answered " + direct.status());
+        check(drive.bytes() - before == size, "the fake counted " + (drive.bytes() - before) + " bytes of " + size);
+        return direct;
     }
 
     private HubRun hubUpload(Path file, long size, FakeDriveProcess drive, PackagedService hub, Path spool,
@@ -269,6 +285,7 @@ public final class UploadBenchmark {
     private static String report(int sizeMib, int roundCount, int linkMibPerSecond, Round warmUp, List<Round> rounds,
             String loadBefore, String loadAfter) throws IOException {
         double direct = median(rounds, Round::directMibPerSecond);
+        double relayed = median(rounds, Round::relayMibPerSecond);
         double viaHub = median(rounds, Round::hubMibPerSecond);
         StringBuilder out = new StringBuilder();
         out.append("# Drive upload benchmark").append(linkMibPerSecond > 0 ? ", link " + linkMibPerSecond + " MiB/s" : "")
@@ -284,23 +301,28 @@ public final class UploadBenchmark {
                         + ": the limit; `-T` streams the"
                         + " file as `-F` does, where `--data-binary @file` would load it into memory first, which this"
                         + " curl refuses for 1 GiB)\n")
+                .append("- relay: the same curl to a relay in this harness that copies each connection's bytes to the"
+                        + " fake and back (a process in the middle that does nothing else: 256 KiB reads and writes,"
+                        + " a thread per direction), the least any service between the client and Drive costs\n")
                 .append("- hub: `curl -s -o /dev/null -w '%{http_code} %{time_total}' -F 'file=@file;type=application/octet-stream'"
                         + " -H @- http://127.0.0.1:<hub>" + HUB_PATH
                         + "` (the `Authorization: Bearer` header on standard input), the"
                         + " service started as `java -Xmx256m -jar target/quarkus-app/quarkus-run.jar` (default"
                         + " `hub.drive.chunk-size` 8M), 201 checked, the fake's byte count checked to grow by"
                         + " exactly the file size\n\n")
-                .append("| round | direct MiB/s | hub MiB/s | hub ÷ direct | hub: Drive's first byte after |"
+                .append("| round | direct MiB/s | relay MiB/s | relay ÷ direct | hub MiB/s | hub ÷ direct | hub ÷ relay |"
+                        + " hub: Drive's first byte after |"
                         + " hub: spooled ahead of Drive (max) | hub: Drive from first to last byte | RSS before |"
                         + " peak RSS (sampled) | peak RSS (VmHWM) | files left in spool |\n")
-                .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+                .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         row(out, sizeMib, "warm-up (not counted)", warmUp);
         for (int i = 0; i < rounds.size(); i++) {
             row(out, sizeMib, String.valueOf(i + 1), rounds.get(i));
         }
         double driveRate = median(rounds, r -> r.hub().driveMibPerSecond());
-        out.append(String.format(Locale.ROOT, "| **median** | **%.0f** | **%.0f** | **%.2f** | %s | %.0f MiB | %s |"
-                + " %.0f MiB | **%.0f MiB** | %.0f MiB | |%n%n", direct, viaHub, viaHub / direct,
+        out.append(String.format(Locale.ROOT, "| **median** | **%.0f** | %.0f | %.2f | **%.0f** | **%.2f** | %.2f | %s |"
+                + " %.0f MiB | %s | %.0f MiB | **%.0f MiB** | %.0f MiB | |%n%n", direct, relayed, relayed / direct, viaHub,
+                viaHub / direct, viaHub / relayed,
                 seconds(median(rounds, r -> r.hub().driveStartSeconds())),
                 median(rounds, r -> r.hub().spooledAheadMib()), phase(sizeMib / driveRate, driveRate),
                 median(rounds, r -> r.hub().rssBeforeKib() / 1024.0), median(rounds, r -> r.hub().peakRssKib() / 1024.0),
@@ -319,8 +341,11 @@ public final class UploadBenchmark {
     private static void row(StringBuilder out, int sizeMib, String name, Round round) {
         HubRun hub = round.hub();
         out.append(String.format(Locale.ROOT,
-                "| %s | %.0f | %.0f | %.2f | %s | %.0f MiB | %s | %.0f MiB | %.0f MiB | %.0f MiB | %d |%n", name,
-                round.directMibPerSecond(), round.hubMibPerSecond(), round.hubMibPerSecond() / round.directMibPerSecond(),
+                "| %s | %.0f | %.0f | %.2f | %.0f | %.2f | %.2f | %s | %.0f MiB | %s | %.0f MiB | %.0f MiB | %.0f MiB |"
+                        + " %d |%n",
+                name, round.directMibPerSecond(), round.relayMibPerSecond(),
+                round.relayMibPerSecond() / round.directMibPerSecond(), round.hubMibPerSecond(),
+                round.hubMibPerSecond() / round.directMibPerSecond(), round.hubMibPerSecond() / round.relayMibPerSecond(),
                 seconds(hub.driveStartSeconds()), hub.spooledAheadMib(),
                 phase(sizeMib / hub.driveMibPerSecond(), hub.driveMibPerSecond()), hub.rssBeforeKib() / 1024.0,
                 hub.peakRssKib() / 1024.0, hub.highWaterKib() / 1024.0, hub.leftInSpool()));
@@ -346,6 +371,68 @@ public final class UploadBenchmark {
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");
         return String.format(Locale.ROOT, "This machine: %d cores (%s); curl, the fake Drive, PostgreSQL, the service"
                 + " and this harness all on it.", Runtime.getRuntime().availableProcessors(), cpu);
+    }
+
+    /**
+     * A TCP relay to the fake: each accepted connection is copied to a connection of its own to the fake and back,
+     * 256 KiB at a time, a thread per direction. What a process in the middle costs when it does nothing but copy.
+     */
+    private static final class Relay implements AutoCloseable {
+
+        private static final int BUFFER = 256 * 1024;
+
+        private final ServerSocket server;
+        private final int target;
+
+        private Relay(ServerSocket server, int target) {
+            this.server = server;
+            this.target = target;
+        }
+
+        static Relay to(int target) throws IOException {
+            Relay relay = new Relay(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), target);
+            Thread.ofPlatform().daemon().name("relay-accept").start(relay::accept);
+            return relay;
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        private void accept() {
+            while (!server.isClosed()) {
+                try {
+                    Socket client = server.accept();
+                    Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
+                    Thread.ofPlatform().daemon().start(() -> copy(client, upstream));
+                    Thread.ofPlatform().daemon().start(() -> copy(upstream, client));
+                } catch (IOException e) {
+                    if (!server.isClosed()) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+        }
+
+        /** Copies until {@code from} ends, then ends {@code to}'s output (a half close, as the client's). */
+        private static void copy(Socket from, Socket to) {
+            byte[] buffer = new byte[BUFFER];
+            try (from) {
+                InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream();
+                for (int n; (n = in.read(buffer)) >= 0;) {
+                    out.write(buffer, 0, n);
+                }
+                to.shutdownOutput();
+            } catch (IOException e) {
+                // the other side closed: the exchange is over
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
     }
 
     /**
