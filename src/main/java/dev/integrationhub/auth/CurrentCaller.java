@@ -70,6 +70,9 @@ public class CurrentCaller {
     private final CurrentUser user;
     private final String role;
     private final Optional<List<String>> allowedClients;
+    /** Told once per request: neither changes within it. */
+    private InternalAccess access;
+    private Caller caller;
 
     CurrentCaller(SecurityIdentity identity, JsonWebToken token, CurrentUser user, HubConfig config) {
         this.identity = identity;
@@ -79,14 +82,24 @@ public class CurrentCaller {
         this.allowedClients = config.internal().allowedClients();
     }
 
-    /** Whether the caller holds the internal role, whatever its client. */
-    public boolean holdsInternalRole() {
-        return identity.hasRole(role);
+    /** Whether a caller may act as a platform service. */
+    public enum InternalAccess {
+        /** It holds the internal role, from an allowed client. */
+        GRANTED,
+        /** It does not hold the internal role: a person. */
+        MISSING_ROLE,
+        /** It holds the role, but from a client not in {@code hub.internal.allowed-clients}. */
+        CLIENT_NOT_ALLOWED
     }
 
-    /** Whether a caller holding the role is one of {@code hub.internal.allowed-clients} (or there is no list). */
-    public boolean isAllowedClient() {
-        return allowedClients.map(allowed -> allowed.contains(clientId())).orElse(true);
+    /** Whether the caller may act as a platform service, and if not, why. */
+    public InternalAccess internalAccess() {
+        if (access == null) {
+            access = !identity.hasRole(role) ? InternalAccess.MISSING_ROLE
+                    : allowedClients.map(allowed -> allowed.contains(clientId())).orElse(true) ? InternalAccess.GRANTED
+                            : InternalAccess.CLIENT_NOT_ALLOWED;
+        }
+        return access;
     }
 
     /**
@@ -94,13 +107,14 @@ public class CurrentCaller {
      * taken for a person.
      */
     public Caller caller() {
-        if (!holdsInternalRole()) {
-            return new Person(user.id());
+        if (caller == null) {
+            caller = switch (internalAccess()) {
+                case MISSING_ROLE -> new Person(user.id());
+                case CLIENT_NOT_ALLOWED -> throw new ForbiddenException();
+                case GRANTED -> new PlatformService(user.id(), clientId());
+            };
         }
-        if (!isAllowedClient()) {
-            throw new ForbiddenException();
-        }
-        return new PlatformService(user.id(), clientId());
+        return caller;
     }
 
     /** The calling service's OAuth client: the token's {@code azp}, or its {@code client_id}. */

@@ -14,10 +14,11 @@ import io.quarkus.security.identity.SecurityIdentityAugmentor;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Remembers each bearer token OIDC has just verified ({@link VerifiedTokens}), so that {@link VerifiedTokenProvider}
- * answers it next time. An augmentor sees every identity a provider made, after a successful authentication only;
- * with the highest {@link #priority()} it runs first and so remembers the identity exactly as OIDC made it, and every
- * other augmentor runs again on the remembered one as on a fresh one. It changes nothing.
+ * Remembers each bearer token OIDC has just verified ({@link VerifiedTokens}), so that
+ * {@link RememberedBearerMechanism} answers it next time. An augmentor sees every identity a provider made, after a
+ * successful authentication only; with the highest {@link #priority()} it runs first and so remembers the identity
+ * exactly as OIDC made it, and every other augmentor runs again on the remembered one as on a fresh one. It changes
+ * nothing.
  */
 @Singleton
 class VerifiedTokenRecorder implements SecurityIdentityAugmentor {

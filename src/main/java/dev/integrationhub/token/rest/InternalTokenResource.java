@@ -17,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import dev.integrationhub.audit.AuditLog;
 import dev.integrationhub.auth.CurrentCaller;
+import dev.integrationhub.auth.CurrentCaller.InternalAccess;
 import dev.integrationhub.auth.CurrentUser;
 import dev.integrationhub.connection.ConnectionFact;
 import dev.integrationhub.connection.ConnectionIds;
@@ -63,11 +64,9 @@ public class InternalTokenResource {
     @Operation(summary = "A valid access token of a connection, for platform services holding the internal role.")
     public Response handOut(@PathParam("id") String id) {
         UUID connectionId = ConnectionIds.parse(id);
-        if (!caller.holdsInternalRole()) {
-            throw refused(connectionId, "missing_role");
-        }
-        if (!caller.isAllowedClient()) {
-            throw refused(connectionId, "client_not_allowed");
+        InternalAccess access = caller.internalAccess();
+        if (access != InternalAccess.GRANTED) {
+            throw refused(connectionId, access == InternalAccess.MISSING_ROLE ? "missing_role" : "client_not_allowed");
         }
         AccessToken token = accessTokens.forConnection(connectionId);
         uses.record(caller.caller(), connectionId, token.ownerId(), "token.handed_out",
