@@ -1,7 +1,5 @@
 package dev.integrationhub.audit;
 
-import java.sql.PreparedStatement;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +8,6 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-
-import org.hibernate.Session;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public class AuditLog {
 
     /**
-     * Any number of entries in one statement, one array per column: PostgreSQL plans and runs one insert instead of
+     * Any number of entries in one insert, one array per column: PostgreSQL plans and runs one insert instead of
      * one per entry (each also checking the row anew), which was most of the database's work per token hand-out.
      */
     private static final String INSERT_ALL = "INSERT INTO audit_log (occurred_at, actor, action, connection_id, detail)"
@@ -32,7 +28,7 @@ public class AuditLog {
             + " FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))"
             + " AS entry(actor, action, connection_id, detail)";
 
-    /** An entry to record with others ({@link #recordAll}). */
+    /** An entry to record with others ({@link #insertOf}). */
     public record Entry(String actor, String action, UUID connectionId, Map<String, Object> detail) {
     }
 
@@ -64,16 +60,12 @@ public class AuditLog {
     }
 
     /**
-     * Records entries in the caller's transaction, all at the same time and in one statement: for many uses
-     * recorded together.
+     * The insert of entries all made now, for one statement with others ({@link RowsInsert#runTogether}): for many
+     * uses recorded together.
      *
-     * @throws IllegalArgumentException a detail has no JSON form (nothing is written)
+     * @throws IllegalArgumentException a detail has no JSON form
      */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void recordAll(List<Entry> entries) {
-        if (entries.isEmpty()) {
-            return;
-        }
+    public RowsInsert insertOf(List<Entry> entries) {
         String[] actors = new String[entries.size()];
         String[] actions = new String[entries.size()];
         String[] connections = new String[entries.size()];
@@ -85,17 +77,7 @@ public class AuditLog {
             connections[i] = entry.connectionId() == null ? null : entry.connectionId().toString();
             details[i] = toJson(entry.detail());
         }
-        Instant now = clock.instant();
-        entityManager.unwrap(Session.class).doWork(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(INSERT_ALL)) {
-                insert.setString(1, now.toString());
-                insert.setArray(2, connection.createArrayOf("text", actors));
-                insert.setArray(3, connection.createArrayOf("text", actions));
-                insert.setArray(4, connection.createArrayOf("text", connections));
-                insert.setArray(5, connection.createArrayOf("text", details));
-                insert.executeUpdate();
-            }
-        });
+        return new RowsInsert(INSERT_ALL, List.of(clock.instant().toString(), actors, actions, connections, details));
     }
 
     private String toJson(Map<String, Object> detail) {

@@ -54,9 +54,9 @@ public sealed interface ConnectionFact {
     }
 
     /**
-     * A caller (the owner or a platform service) used the connection. Not fired alone: the uses recorded in one
-     * transaction are told together ({@code connection.service.ConnectionUses.Recorded}), so that their history is
-     * written in one statement.
+     * A caller (the owner or a platform service) used the connection. Not fired: the uses recorded together are
+     * handed to whoever keeps their history ({@code connection.service.UseHistory}), so that it is written in the
+     * same statement as their audit entries.
      *
      * @param ownerId the connection's owner when it was used: who sees the use, without reading the connection
      *        again

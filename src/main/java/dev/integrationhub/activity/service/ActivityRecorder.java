@@ -11,9 +11,11 @@ import java.util.Objects;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 
+import dev.integrationhub.audit.RowsInsert;
 import dev.integrationhub.auth.CurrentCaller.Caller;
 import dev.integrationhub.auth.CurrentCaller.PlatformService;
 import dev.integrationhub.connection.Connection;
@@ -24,16 +26,17 @@ import dev.integrationhub.connection.ConnectionFact.TelegramSent;
 import dev.integrationhub.connection.ConnectionFact.TokenHandedOut;
 import dev.integrationhub.connection.ConnectionRepository;
 import dev.integrationhub.connection.service.ConnectionService;
-import dev.integrationhub.connection.service.ConnectionUses;
+import dev.integrationhub.connection.service.UseHistory;
 
 /**
  * Writes the activity entries of what happens with connections, as the packages below tell it
- * ({@link ConnectionFact}): synchronously, in the transaction that writes the fact, so an entry exists exactly when
- * its fact does. Keeps what the owner may see and nothing more: never a token or content, and a mail's recipients
+ * ({@link ConnectionFact}; uses as {@link UseHistory}): synchronously, in the transaction or the statement that
+ * writes the fact, so an entry exists exactly when its fact does. Keeps what the owner may see and nothing more: never a token
+ * or content, and a mail's recipients
  * and subject only when the owner chose to show them ({@link ConnectionService#SHOW_MAIL_DETAILS}).
  */
 @ApplicationScoped
-public class ActivityRecorder {
+public class ActivityRecorder implements UseHistory {
 
     /** The actor of what the owner did through the web app. */
     private static final String YOU = "you";
@@ -68,15 +71,17 @@ public class ActivityRecorder {
     }
 
     /**
-     * Uses recorded together, written in one statement. A use names its connection's owner, so most need no read of
-     * the connection (a token hand-out's entry is written without one); a sent mail's details depend on the
-     * owner's current choice (nothing is written for a mail whose connection is gone).
+     * The entries of uses recorded together, for the statement that also writes their audit entries. A use names
+     * its connection's owner, so most need no read of the connection (a token hand-out's entry is written without
+     * one); a sent mail's details depend on the owner's current choice (no entry for a mail whose connection is
+     * gone), read outside any transaction, as the recording runs on its own.
      */
-    @Transactional(Transactional.TxType.MANDATORY)
-    void recordUses(@Observes ConnectionUses.Recorded recorded) {
+    @Override
+    @ActivateRequestContext
+    public RowsInsert insertOf(List<ConnectionFact.Used> uses) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         List<ActivityEntry> written = new ArrayList<>();
-        for (ConnectionFact.Used used : recorded.uses()) {
+        for (ConnectionFact.Used used : uses) {
             String actor = actor(used.caller());
             switch (used.use()) {
                 case TokenHandedOut token -> written.add(entry(used.connectionId(), used.ownerId(), now,
@@ -92,7 +97,7 @@ public class ActivityRecorder {
                                 ActivityKind.GMAIL_SENT, actor, mailDetails(mail, connection))));
             }
         }
-        entries.insertAll(written);
+        return entries.insertOf(written);
     }
 
     private static Map<String, Object> mailDetails(MailSent mail, Connection connection) {

@@ -1,6 +1,5 @@
 package dev.integrationhub.activity.service;
 
-import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -13,11 +12,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 
-import org.hibernate.Session;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.integrationhub.audit.RowsInsert;
 import io.quarkus.hibernate.orm.panache.PanacheRepository;
 
 /**
@@ -60,7 +58,7 @@ public class ActivityRepository implements PanacheRepository<ActivityEntry> {
             + " connection_activity WHERE occurred_at < :before ORDER BY occurred_at LIMIT :limit))";
 
     /**
-     * Any number of entries in one statement, one array per column (the uses recorded together): PostgreSQL plans,
+     * Any number of entries in one insert, one array per column (the uses recorded together): PostgreSQL plans,
      * checks and runs one insert instead of one per entry. Their ids come from the column's default.
      */
     private static final String INSERT_ALL = "INSERT INTO connection_activity"
@@ -108,12 +106,8 @@ public class ActivityRepository implements PanacheRepository<ActivityEntry> {
         return query.getResultList();
     }
 
-    /** Writes new entries (not refresh counts) in one statement; nothing for none. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void insertAll(List<ActivityEntry> entries) {
-        if (entries.isEmpty()) {
-            return;
-        }
+    /** The insert of new entries (not refresh counts), for one statement with others. */
+    public RowsInsert insertOf(List<ActivityEntry> entries) {
         String[][] columns = new String[6][entries.size()];
         for (int i = 0; i < entries.size(); i++) {
             ActivityEntry entry = entries.get(i);
@@ -124,14 +118,7 @@ public class ActivityRepository implements PanacheRepository<ActivityEntry> {
             columns[4][i] = entry.actor;
             columns[5][i] = toJson(entry.details);
         }
-        getEntityManager().unwrap(Session.class).doWork(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(INSERT_ALL)) {
-                for (int column = 0; column < columns.length; column++) {
-                    insert.setArray(column + 1, connection.createArrayOf("text", columns[column]));
-                }
-                insert.executeUpdate();
-            }
-        });
+        return new RowsInsert(INSERT_ALL, List.of(columns));
     }
 
     private String toJson(Map<String, Object> details) {

@@ -1,5 +1,7 @@
 package dev.integrationhub.connection.service;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,28 +14,27 @@ import java.util.concurrent.LinkedBlockingQueue;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 
 import dev.integrationhub.audit.AuditLog;
+import dev.integrationhub.audit.RowsInsert;
 import dev.integrationhub.auth.CurrentCaller.Caller;
 import dev.integrationhub.connection.ConnectionFact;
 import dev.integrationhub.error.DatabaseOutage;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.agroal.api.AgroalDataSource;
 
 /**
  * Records that a caller used a connection (handed out a token, sent a mail, uploaded a file): the audit entry and
- * the {@link ConnectionFact.Used} fact in a transaction of its own, since the use itself happened outside the
- * database. The features that act call this instead of the audit log, so neither can exist without the other.
+ * the use's history ({@link UseHistory}) together, on their own, since the use itself happened outside the database.
+ * The features that act call this instead of the audit log, so neither can exist without the other.
  *
  * <p>
  * A use is recorded before {@link #record} returns (a token is handed out only once its hand-out is on record), but
- * uses recorded at the same time share one transaction: one writer thread takes everything queued so far (up to
- * {@value #MAX_BATCH}) and writes it in one go, while the next uses queue (group commit). Their audit entries are
- * one statement, and the uses are told to whoever keeps their history as one event ({@link Recorded}), which writes
- * them in one statement too. Under load a token hand-out then costs its share of two inserts and a commit, not a
- * transaction of its own; alone, a use is written at once. When a shared transaction fails, each of its uses is
- * written alone again, so one use that cannot be recorded fails only its own caller; when the database is out of
- * reach, they all fail at once (each caller answers 503).
+ * uses recorded at the same time are written together: one writer thread takes everything queued so far (up to
+ * {@value #MAX_BATCH}) and writes it in one go, while the next uses queue (group commit). Their audit entries and
+ * their history are one statement ({@link RowsInsert#runTogether}), committed by itself: under load a token hand-out
+ * costs its share of one statement, not a transaction of its own; alone, a use is written at once. When a shared
+ * statement fails, each of its uses is written alone again, so one use that cannot be recorded fails only its own
+ * caller; when the database is out of reach, they all fail at once (each caller answers 503).
  */
 @ApplicationScoped
 public class ConnectionUses {
@@ -41,21 +42,16 @@ public class ConnectionUses {
     /** The most uses one transaction records. */
     static final int MAX_BATCH = 64;
 
-    /**
-     * The uses recorded in one transaction, fired inside it (so an observer's writes commit or roll back with them)
-     * to whoever keeps their history, without this package knowing who that is.
-     */
-    public record Recorded(List<ConnectionFact.Used> uses) {
-    }
-
     private final AuditLog audit;
-    private final Event<Recorded> recorded;
+    private final UseHistory history;
+    private final AgroalDataSource database;
     private final BlockingQueue<Pending> queued = new LinkedBlockingQueue<>();
     private Thread writer;
 
-    ConnectionUses(AuditLog audit, Event<Recorded> recorded) {
+    ConnectionUses(AuditLog audit, UseHistory history, AgroalDataSource database) {
         this.audit = audit;
-        this.recorded = recorded;
+        this.history = history;
+        this.database = database;
     }
 
     /** A use waiting to be recorded, completed once it is. */
@@ -110,7 +106,7 @@ public class ConnectionUses {
 
     private void write(List<Pending> batch) {
         try {
-            QuarkusTransaction.requiringNew().run(() -> insert(batch));
+            insert(batch);
             batch.forEach(pending -> pending.recorded().complete(null));
         } catch (RuntimeException e) {
             if (batch.size() == 1 || DatabaseOutage.isCause(e)) {
@@ -122,8 +118,14 @@ public class ConnectionUses {
         }
     }
 
+    /** One statement on a connection of its own, in autocommit mode: every row of the batch, or none. */
     private void insert(List<Pending> batch) {
-        audit.recordAll(batch.stream().map(Pending::entry).toList());
-        recorded.fire(new Recorded(batch.stream().map(Pending::fact).toList()));
+        List<RowsInsert> inserts = List.of(audit.insertOf(batch.stream().map(Pending::entry).toList()),
+                history.insertOf(batch.stream().map(Pending::fact).toList()));
+        try (Connection connection = database.getConnection()) {
+            RowsInsert.runTogether(connection, inserts);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the uses could not be recorded", e);
+        }
     }
 }
