@@ -43,12 +43,12 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * The Drive upload benchmark (run by {@code bench/upload.sh}, not by the test suite): how fast a large file goes
  * through the packaged service ({@code -Xmx256m}) to a fake resumable Drive endpoint that only counts bytes, next
  * to {@code curl} posting the same file straight to the fake (the limit) and through a {@link Relay} that only
- * copies bytes (the least any process in the middle costs), and how much memory the service needs meanwhile. Issue 11's target:
- * at least 0.7 of the direct rate, resident memory below 400 MB at 1 GB.
+ * copies bytes (the least any process in the middle costs), and how much memory the service needs meanwhile.
+ * Issue 11's target: at least 0.7 of the direct rate, resident memory below 400 MB at 1 GB.
  *
  * <p>
- * Rounds are interleaved (direct, relay, hub, direct, ...) after one warm-up round, so that both see the same load
- * on the machine. During each hub upload the service's VmRSS, the fake's byte count and the spool directory are
+ * Rounds are interleaved (direct, relay, hub, direct, ...) after one warm-up round, so that all three see the same
+ * load on the machine. During each hub upload the service's VmRSS, the fake's byte count and the spool directory are
  * sampled every 100 ms: when Drive got its first byte, and how far sending to Drive fell behind receiving.
  *
  * <p>

@@ -31,9 +31,9 @@ import dev.integrationhub.connection.service.UseHistory;
 /**
  * Writes the activity entries of what happens with connections, as the packages below tell it
  * ({@link ConnectionFact}; uses as {@link UseHistory}): synchronously, in the transaction or the statement that
- * writes the fact, so an entry exists exactly when its fact does. Keeps what the owner may see and nothing more: never a token
- * or content, and a mail's recipients
- * and subject only when the owner chose to show them ({@link ConnectionService#SHOW_MAIL_DETAILS}).
+ * writes the fact, so an entry exists exactly when its fact does. Keeps what the owner may see and nothing more:
+ * never a token or content, and a mail's recipients and subject only when the owner chose to show them
+ * ({@link ConnectionService#SHOW_MAIL_DETAILS}).
  */
 @ApplicationScoped
 public class ActivityRecorder implements UseHistory {

@@ -123,6 +123,7 @@ public class ConnectionUses {
         List<RowsInsert> inserts = List.of(audit.insertOf(batch.stream().map(Pending::entry).toList()),
                 history.insertOf(batch.stream().map(Pending::fact).toList()));
         try (Connection connection = database.getConnection()) {
+            connection.setAutoCommit(true); // as the pool hands it out; were it not, the rows would go back with it
             RowsInsert.runTogether(connection, inserts);
         } catch (SQLException e) {
             throw new IllegalStateException("the uses could not be recorded", e);
