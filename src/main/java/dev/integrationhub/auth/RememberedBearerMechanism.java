@@ -74,7 +74,7 @@ class RememberedBearerMechanism implements HttpAuthenticationMechanism {
     private Optional<String> bearer(RoutingContext context) {
         String value = standardHeader ? context.request().getHeader(HttpHeaders.AUTHORIZATION) : null;
         int space = value == null ? -1 : value.indexOf(' ');
-        if (space <= 0 || !value.regionMatches(true, 0, scheme, 0, space) || space != scheme.length()) {
+        if (space != scheme.length() || !value.regionMatches(true, 0, scheme, 0, space)) {
             return Optional.empty();
         }
         return Optional.of(value.substring(space + 1));

@@ -117,10 +117,8 @@ class VerifiedTokens {
 
     private static MessageDigest sha256Prototype() {
         try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.clone();
-            return digest;
-        } catch (NoSuchAlgorithmException | CloneNotSupportedException e) {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

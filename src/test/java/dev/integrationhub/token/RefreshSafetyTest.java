@@ -112,10 +112,8 @@ class RefreshSafetyTest {
         String first = secret("1//before-rotation");
         String rotated = secret("1//after-rotation");
         Connection connection = grant(first);
-        clock.advance(ConnectionFixtures.TOKEN_LIFETIME.minusSeconds(10));
         google.refreshes(first, secret("ya29.rotation"), rotated, SCOPES);
-        GrantRefresher.Claimed claim = (GrantRefresher.Claimed) refresher.claimForUse(connection.id, Duration.ofHours(2),
-                Optional.empty());
+        GrantRefresher.Claimed claim = claimWhenDue(connection);
         DatabaseRows.updateOne(dataSource, "UPDATE integration_tokens SET version = version + 1 WHERE id = ?", connection.id);
         assertThat(callSlots.acquire(Duration.ofSeconds(5))).as("a call slot, as the refresh's callers take one").isTrue();
 
@@ -220,10 +218,8 @@ class RefreshSafetyTest {
     void aRefreshGivesItsCallSlotBackOnceTheProviderAnsweredWhileItsResultWaitsToBeRecorded() throws Exception {
         String refresh = secret("1//slot-back");
         Connection connection = grant(refresh);
-        clock.advance(ConnectionFixtures.TOKEN_LIFETIME.minusSeconds(10));
         google.refreshes(refresh, secret("ya29.slot-back"), null, SCOPES);
-        GrantRefresher.Claimed claim = (GrantRefresher.Claimed) refresher.claimForUse(connection.id, Duration.ofHours(2),
-                Optional.empty());
+        GrantRefresher.Claimed claim = claimWhenDue(connection);
         int taken = 0;
         while (callSlots.acquire(Duration.ZERO)) {
             taken++;
@@ -261,6 +257,12 @@ class RefreshSafetyTest {
         google.answersRefresh(refresh, WireMock.aResponse().withStatus(429).withHeader("Retry-After", "120"));
         scheduler.runOnce();
         assertThat(fixtures.find(connection.id).refreshFailures).isEqualTo(1);
+    }
+
+    /** Lets the connection's token come within ten seconds of expiring and claims its refresh, as a caller would. */
+    private GrantRefresher.Claimed claimWhenDue(Connection connection) {
+        clock.advance(ConnectionFixtures.TOKEN_LIFETIME.minusSeconds(10));
+        return (GrantRefresher.Claimed) refresher.claimForUse(connection.id, Duration.ofHours(2), Optional.empty());
     }
 
     /** The row's refresh token as a keyset without the service's keys made it: the service lacks its key. */
