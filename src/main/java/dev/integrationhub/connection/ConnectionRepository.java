@@ -1,8 +1,11 @@
 package dev.integrationhub.connection;
 
 import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.Query;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
 /**
@@ -27,6 +31,11 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
  */
 @ApplicationScoped
 public class ConnectionRepository implements PanacheRepositoryBase<Connection, UUID> {
+
+    /** What a token hand-out reads ({@link #findTokenRow}). */
+    private static final String TOKEN_ROW = "SELECT user_id, provider, account_subject, token_binding, status,"
+            + " access_token_ciphertext, token_expires_at, granted_scopes, account_email FROM integration_tokens"
+            + " WHERE id = ?";
 
     /** {@code 'active', 'degraded'}: {@link ConnectionStatus#REFRESHABLE} as SQL, the predicate of the due index. */
     private static final String REFRESHABLE_SQL = ConnectionStatus.REFRESHABLE.stream()
@@ -53,6 +62,12 @@ public class ConnectionRepository implements PanacheRepositoryBase<Connection, U
             + " access_token_ciphertext = :access, token_expires_at = :expires, granted_scopes = :scopes,"
             + " refresh_due_at = :due, refresh_lease_until = NULL, refresh_failures = 0, last_refresh_error = NULL,"
             + " last_refreshed_at = :now, updated_at = :now, version = version + 1";
+
+    private final AgroalDataSource database;
+
+    ConnectionRepository(AgroalDataSource database) {
+        this.database = database;
+    }
 
     /**
      * A grant leased to this caller by {@link #claimDue}.
@@ -170,6 +185,45 @@ public class ConnectionRepository implements PanacheRepositoryBase<Connection, U
                 + " version = version + 1 WHERE id = :id AND refresh_token_ciphertext = :used")
                 .setParameter("rotated", rotatedCiphertext).setParameter("id", id).setParameter("used", usedCiphertext)
                 .executeUpdate() == 1;
+    }
+
+    /**
+     * What handing out a connection's access token needs of its row.
+     *
+     * @param accessTokenCiphertext {@code null} when no token is stored (a revoked connection)
+     * @param account the account's e-mail address, or its provider id when it has none
+     */
+    public record TokenRow(GrantTokens.TokenOwner owner, ConnectionStatus status, byte[] accessTokenCiphertext,
+            Instant expiresAt, List<String> grantedScopes, String account) {
+    }
+
+    /**
+     * The row's token and what goes with it, read with plain JDBC on a pooled connection (in the caller's
+     * transaction, if it has one). Every token hand-out reads this; loading the entity instead cost the service more
+     * than the rest of the hand-out (Hibernate's load events, every column, the JSON metadata parsed), and nothing
+     * of it is changed.
+     */
+    public Optional<TokenRow> findTokenRow(UUID id) {
+        try (java.sql.Connection connection = database.getConnection();
+                PreparedStatement statement = connection.prepareStatement(TOKEN_ROW)) {
+            statement.setObject(1, id);
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                OffsetDateTime expiresAt = row.getObject("token_expires_at", OffsetDateTime.class);
+                String email = row.getString("account_email");
+                String subject = row.getString("account_subject");
+                return Optional.of(new TokenRow(
+                        new GrantTokens.TokenOwner(id, row.getString("user_id"), row.getString("provider"), subject,
+                                row.getInt("token_binding")),
+                        ConnectionStatus.fromWireName(row.getString("status")), row.getBytes("access_token_ciphertext"),
+                        expiresAt == null ? null : expiresAt.toInstant(), textArray(row.getArray("granted_scopes")),
+                        email != null ? email : subject));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the connection could not be read", e);
+        }
     }
 
     /** A row's token ciphertexts and their owner, for the re-encryption after a key rotation. */

@@ -121,13 +121,18 @@ public class GrantTokens {
     /** The access token; empty if none is stored (a revoked connection). */
     public Optional<String> accessToken(Connection connection) {
         return Optional.ofNullable(connection.accessTokenCiphertext)
-                .map(c -> cipher.decryptString(c, access(TokenOwner.of(connection))));
+                .map(c -> accessToken(TokenOwner.of(connection), c));
     }
 
     /** The refresh token; empty if none is stored. */
     public Optional<String> refreshToken(Connection connection) {
         return Optional.ofNullable(connection.refreshTokenCiphertext)
                 .map(c -> refreshToken(TokenOwner.of(connection), c));
+    }
+
+    /** An access token read straight from its column, for code that does not load the entity. */
+    public String accessToken(TokenOwner owner, byte[] ciphertext) {
+        return cipher.decryptString(ciphertext, access(owner));
     }
 
     /** A refresh token read straight from its column, for code that does not load the entity. */

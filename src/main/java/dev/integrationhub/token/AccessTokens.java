@@ -19,8 +19,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 
 import dev.integrationhub.config.HubConfig;
-import dev.integrationhub.connection.Connection;
 import dev.integrationhub.connection.ConnectionRepository;
+import dev.integrationhub.connection.ConnectionRepository.TokenRow;
 import dev.integrationhub.connection.ConnectionStatus;
 import dev.integrationhub.connection.GrantTokens;
 import dev.integrationhub.error.ProblemException;
@@ -186,15 +186,15 @@ public class AccessTokens {
     }
 
     private AccessToken read(UUID id) {
-        Connection connection = connections.findForReading(id).orElse(null);
-        if (connection == null || !connection.status.isRefreshable()) {
-            throw connection != null && connection.status == ConnectionStatus.NEEDS_REAUTH ? reauthRequired()
-                    : notFound();
+        TokenRow row = connections.findTokenRow(id).orElse(null);
+        if (row == null || !row.status().isRefreshable()) {
+            throw row != null && row.status() == ConnectionStatus.NEEDS_REAUTH ? reauthRequired() : notFound();
         }
-        String account = connection.accountEmail != null ? connection.accountEmail : connection.accountSubject;
-        return new AccessToken(id, connection.userId, tokens.accessToken(connection).orElseThrow(this::notFound),
-                connection.tokenExpiresAt,
-                List.copyOf(connection.grantedScopes), account);
+        if (row.accessTokenCiphertext() == null) {
+            throw notFound();
+        }
+        return new AccessToken(id, row.owner().userId(), tokens.accessToken(row.owner(), row.accessTokenCiphertext()),
+                row.expiresAt(), row.grantedScopes(), row.account());
     }
 
     private static void sleep() {

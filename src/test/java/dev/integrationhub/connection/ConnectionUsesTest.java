@@ -2,6 +2,7 @@ package dev.integrationhub.connection;
 
 import static dev.integrationhub.testsupport.FakeOAuth.secret;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,6 +83,21 @@ class ConnectionUsesTest {
         }
         assertThat(auditEntries(connection, "svc-7")).isZero();
         assertThat(activityEntries(connection)).isEqualTo(CALLERS - 1);
+    }
+
+    @Test
+    void aUseRecordedInsideATransactionStaysOnRecordWhenThatTransactionRollsBack() {
+        Connection connection = fixtures.create(ConnectionFixtures.newUser("carol"), "gmail", "carol@example.com",
+                secret("ya29.uses"), secret("1//uses"));
+
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
+            uses.record(new PlatformService("svc-tx", "svc-tx"), connection.id, connection.userId, "token.handed_out",
+                    Map.of(), new ConnectionFact.TokenHandedOut(Instant.now()));
+            throw new IllegalStateException("the caller's own work failed");
+        })).hasMessageContaining("the caller's own work failed");
+
+        assertThat(auditEntries(connection, "svc-tx")).isEqualTo(1);
+        assertThat(activityEntries(connection)).isEqualTo(1);
     }
 
     private interface Use {
