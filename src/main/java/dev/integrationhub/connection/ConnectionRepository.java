@@ -27,7 +27,8 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
  * <p>
  * The refresh hot path is plain SQL (a JPQL statement is re-translated on every call, which showed in profiles
  * of the refresh benchmark): {@link #claimDue} and {@link #storeRefreshed}. Both write only what
- * {@link ConnectionLifecycle} would write on the entity path.
+ * {@link ConnectionLifecycle} would write on the entity path. So is the token hand-out's read ({@link #findTokenRow}),
+ * with JDBC itself, since it maps no entity.
  */
 @ApplicationScoped
 public class ConnectionRepository implements PanacheRepositoryBase<Connection, UUID> {
