@@ -82,8 +82,8 @@ public class ConnectionRepository implements PanacheRepositoryBase<Connection, U
 
     /**
      * The connection, to read only: Hibernate keeps no snapshot of it and does not compare it with one when the
-     * transaction ends (for its JSON and list columns that comparison cost more than the read; it showed in
-     * profiles of every token hand-out). Changes made to it are not written.
+     * transaction ends (for its JSON and list columns that comparison cost more than the read, in profiles of the
+     * token hand-out before it read {@link #findTokenRow}). Changes made to it are not written.
      */
     public Optional<Connection> findForReading(UUID id) {
         return Optional.ofNullable(getSession().byId(Connection.class).withReadOnly(true).load(id));

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -98,6 +99,27 @@ class ConnectionUsesTest {
 
         assertThat(auditEntries(connection, "svc-tx")).isEqualTo(1);
         assertThat(activityEntries(connection)).isEqualTo(1);
+    }
+
+    @Test
+    void aCallerInterruptedBeforeItRecordsStillHasItsUseOnRecordAndKeepsItsInterrupt() throws Exception {
+        Connection connection = fixtures.create(ConnectionFixtures.newUser("dave"), "gmail", "dave@example.com",
+                secret("ya29.uses"), secret("1//uses"));
+
+        CompletableFuture<Boolean> keptInterrupt = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            Thread.currentThread().interrupt();
+            try {
+                uses.record(new PlatformService("svc-int", "svc-int"), connection.id, connection.userId,
+                        "token.handed_out", Map.of(), new ConnectionFact.TokenHandedOut(Instant.now()));
+                keptInterrupt.complete(Thread.currentThread().isInterrupted());
+            } catch (RuntimeException e) {
+                keptInterrupt.completeExceptionally(e);
+            }
+        });
+
+        assertThat(keptInterrupt.get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(auditEntries(connection, "svc-int")).isEqualTo(1);
     }
 
     private interface Use {

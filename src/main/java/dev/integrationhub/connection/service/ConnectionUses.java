@@ -100,6 +100,8 @@ public class ConnectionUses {
         queued.add(pending);
         boolean interrupted = false;
         while (!pending.recorded().isDone()) {
+            // waits on like join(): an interrupt neither ends the wait nor reaches the group's write; it is kept
+            interrupted |= Thread.interrupted();
             if (writing.tryLock()) {
                 try {
                     // outside any transaction of the caller's: the uses are committed on their own, whatever it does
@@ -109,7 +111,6 @@ public class ConnectionUses {
                 }
             } else {
                 LockSupport.park(this);
-                interrupted |= Thread.interrupted(); // waits on like join(), without waking at once again
             }
         }
         wakeNextWriter();
