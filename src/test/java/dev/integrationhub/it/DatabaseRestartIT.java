@@ -23,6 +23,7 @@ import com.google.crypto.tink.KeysetHandle;
 
 import dev.integrationhub.crypto.Keysets;
 import dev.integrationhub.crypto.SecretCipher;
+import dev.integrationhub.testsupport.FreePorts;
 import dev.integrationhub.testsupport.Tokens;
 import io.smallrye.jwt.build.Jwt;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -44,7 +45,7 @@ class DatabaseRestartIT {
         KeysetHandle keyset = Keysets.generate();
         KeyPair identityProvider = Tokens.newRsaKeyPair();
         Path data = Files.createTempDirectory("hub-restart-pg");
-        int port = PostgresOnDisk.freePort();
+        int port = FreePorts.pick();
         EmbeddedPostgres postgres = PostgresOnDisk.start(data, port);
         try (PackagedService hub = PackagedService.start(
                 PackagedService.environment(postgres, keyset, "http://127.0.0.1:9/token", identityProvider.getPublic()))) {
@@ -93,7 +94,7 @@ class DatabaseRestartIT {
     void aRefreshAnsweredWhileTheDatabaseIsDownIsRecordedOnceItIsBack() throws Exception {
         KeysetHandle keyset = Keysets.generate();
         Path data = Files.createTempDirectory("hub-restart-pg");
-        int port = PostgresOnDisk.freePort();
+        int port = FreePorts.pick();
         EmbeddedPostgres postgres = PostgresOnDisk.start(data, port);
         try (RotatingTokenEndpoint provider = new RotatingTokenEndpoint(Duration.ZERO, Duration.ofHours(1))) {
             Map<String, String> environment = PackagedService.environment(postgres, keyset, provider.uri("hub"));

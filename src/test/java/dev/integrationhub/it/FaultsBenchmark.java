@@ -29,6 +29,7 @@ import com.google.crypto.tink.KeysetHandle;
 
 import dev.integrationhub.crypto.Keysets;
 import dev.integrationhub.crypto.SecretCipher;
+import dev.integrationhub.testsupport.FreePorts;
 import dev.integrationhub.testsupport.Tokens;
 import io.smallrye.jwt.build.Jwt;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -99,7 +100,7 @@ public final class FaultsBenchmark {
 
     private void run(Path report) throws Exception {
         Path data = Files.createTempDirectory("hub-faults-pg");
-        int pgPort = PostgresOnDisk.freePort();
+        int pgPort = FreePorts.pick();
         postgres = PostgresOnDisk.start(data, pgPort);
         provider = new RotatingTokenEndpoint(LATENCY, TOKEN_LIFETIME);
         receiver = new WebhookReceiver(webhookSecret);

@@ -2,7 +2,6 @@ package dev.integrationhub.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,6 +12,7 @@ import java.util.Base64;
 import java.util.Map;
 
 import dev.integrationhub.crypto.Keysets;
+import dev.integrationhub.testsupport.FreePorts;
 import dev.integrationhub.testsupport.IssuedSecrets;
 import dev.integrationhub.testsupport.Tokens;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -71,7 +71,7 @@ public class PackagedDependencies implements QuarkusTestResourceLifecycleManager
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(secrets, "hub.crypto.keyset=" + Keysets.toJson(Keysets.generate()) + "\n");
             KeyPair identityProvider = Tokens.newRsaKeyPair();
-            platform = new Platform(freePort(), identityProvider.getPrivate());
+            platform = new Platform(FreePorts.pick(), identityProvider.getPrivate());
             return Map.of(
                     "quarkus.config.locations", secrets.toUri().toString(),
                     "quarkus.datasource.jdbc.url", postgres.getJdbcUrl("postgres", "postgres"),
@@ -104,12 +104,6 @@ public class PackagedDependencies implements QuarkusTestResourceLifecycleManager
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +24,7 @@ import org.awaitility.core.ConditionTimeoutException;
 import com.google.crypto.tink.KeysetHandle;
 
 import dev.integrationhub.crypto.Keysets;
+import dev.integrationhub.testsupport.FreePorts;
 import dev.integrationhub.testsupport.Tokens;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -89,7 +89,7 @@ final class PackagedService implements AutoCloseable {
     /** Starts the service from another build's {@code quarkus-run.jar}, e.g. a copy kept for a benchmark. */
     static PackagedService start(Path jar, Map<String, String> environment, List<String> javaOptions) {
         try {
-            int port = freePort();
+            int port = FreePorts.pick();
             Path output = Files.createTempFile("packaged-service", ".log");
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -101,7 +101,7 @@ final class PackagedService implements AutoCloseable {
             builder.environment().keySet().removeIf(name -> name.startsWith("HUB_") || name.startsWith("QUARKUS_"));
             builder.environment().putAll(environment);
             builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
-            int managementPort = freePort();
+            int managementPort = FreePorts.pick();
             builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
             return new PackagedService(builder.start(), output, port, managementPort);
         } catch (IOException e) {
@@ -200,11 +200,5 @@ final class PackagedService implements AutoCloseable {
             process.destroyForcibly().waitFor();
         }
         Files.deleteIfExists(output);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

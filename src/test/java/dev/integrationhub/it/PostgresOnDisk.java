@@ -1,7 +1,6 @@
 package dev.integrationhub.it;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -28,13 +27,6 @@ final class PostgresOnDisk {
     static void delete(Path data) throws IOException {
         try (Stream<Path> files = Files.walk(data)) {
             files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-        }
-    }
-
-    /** A port nothing listens on right now. */
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -35,6 +35,7 @@ import com.google.crypto.tink.KeysetHandle;
 
 import dev.integrationhub.crypto.Keysets;
 import dev.integrationhub.crypto.SecretCipher;
+import dev.integrationhub.testsupport.FreePorts;
 import dev.integrationhub.testsupport.Tokens;
 import io.smallrye.jwt.build.Jwt;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -455,10 +456,7 @@ public final class UploadBenchmark {
         }
 
         static FakeDriveProcess start(HttpClient http, int linkMibPerSecond) throws IOException, InterruptedException {
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
+            int port = FreePorts.pick();
             Path output = Files.createTempFile("fake-drive", ".log");
             Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "bench/fake-drive/FakeDrive.java", String.valueOf(port), String.valueOf(linkMibPerSecond))

@@ -16,6 +16,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.integrationhub.event.WebhookSender;
+import dev.integrationhub.testsupport.FreePorts;
 
 /**
  * The web app's backend as the hub's status webhooks reach it: a loopback server that checks each delivery's
@@ -40,7 +41,7 @@ final class WebhookReceiver implements AutoCloseable {
 
     WebhookReceiver(String secret) throws IOException {
         this.secret = secret;
-        this.port = PostgresOnDisk.freePort();
+        this.port = FreePorts.pick();
         up();
     }
 

@@ -1,11 +1,9 @@
 package dev.integrationhub.sandbox;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.integrationhub.testsupport.FreePorts;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
@@ -33,7 +31,7 @@ public class SandboxProfile implements QuarkusTestProfile {
         overrides.put("quarkus.http.test-port", port());
         // On a restart for a profile the embedded PostgreSQL would otherwise come back on 5432, which a database of
         // the machine may hold: a free port of its own, too.
-        overrides.put("quarkus.embedded.postgresql.port", freePort(DATABASE_PORT_PROPERTY));
+        overrides.put("quarkus.embedded.postgresql.port", String.valueOf(FreePorts.pickOnce(DATABASE_PORT_PROPERTY)));
         overrides.put("hub.public-url", base);
         overrides.put("hub.sandbox.enabled", "true");
         overrides.put("hub.providers.sandbox.client-id", SandboxClient.ID);
@@ -71,20 +69,6 @@ public class SandboxProfile implements QuarkusTestProfile {
     }
 
     private static String port() {
-        return freePort(PORT_PROPERTY);
-    }
-
-    /** A port free when first asked for, the same for every class loader of this JVM. */
-    private static synchronized String freePort(String property) {
-        String port = System.getProperty(property);
-        if (port == null) {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = String.valueOf(socket.getLocalPort());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            System.setProperty(property, port);
-        }
-        return port;
+        return String.valueOf(FreePorts.pickOnce(PORT_PROPERTY));
     }
 }

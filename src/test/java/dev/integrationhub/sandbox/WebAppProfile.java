@@ -1,9 +1,8 @@
 package dev.integrationhub.sandbox;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.Map;
+
+import dev.integrationhub.testsupport.FreePorts;
 
 /**
  * The sandbox profile with the example web app on an origin of its own, as it is deployed: a port picked once per
@@ -20,17 +19,8 @@ public class WebAppProfile extends SandboxProfile {
     }
 
     /** The web app's port, free when first asked for, the same for every class loader of this JVM. */
-    static synchronized int webAppPort() {
-        String port = System.getProperty(WEB_APP_PORT_PROPERTY);
-        if (port == null) {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = String.valueOf(socket.getLocalPort());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            System.setProperty(WEB_APP_PORT_PROPERTY, port);
-        }
-        return Integer.parseInt(port);
+    static int webAppPort() {
+        return FreePorts.pickOnce(WEB_APP_PORT_PROPERTY);
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Proxy;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +34,7 @@ import dev.integrationhub.telegram.bot.TelegramCallException.Kind;
 import dev.integrationhub.testsupport.CapturedLog;
 import dev.integrationhub.testsupport.FakeProviders;
 import dev.integrationhub.testsupport.FakeTelegram;
+import dev.integrationhub.testsupport.FreePorts;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -256,10 +256,7 @@ class TelegramBotTest {
 
     @Test
     void noConnectionIsUnavailable() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = FreePorts.pick();
         TelegramBot unreachable = new TelegramBot(config, json, "http://127.0.0.1:" + closedPort + "/telegram");
         try {
             TelegramCallException failure = failureOf(() -> unreachable.sendMessage("42", "Hi", Optional.empty(), false));
