@@ -7,7 +7,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -33,10 +36,10 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 @ApplicationScoped
 public class ConnectionRepository implements PanacheRepositoryBase<Connection, UUID> {
 
-    /** What a token hand-out reads ({@link #findTokenRow}). */
-    private static final String TOKEN_ROW = "SELECT user_id, provider, account_subject, token_binding, status,"
+    /** What token hand-outs read ({@link #tokenRows}). */
+    private static final String TOKEN_ROWS = "SELECT id, user_id, provider, account_subject, token_binding, status,"
             + " access_token_ciphertext, token_expires_at, granted_scopes, account_email FROM integration_tokens"
-            + " WHERE id = ?";
+            + " WHERE id = ANY(?)";
 
     /** {@code 'active', 'degraded'}: {@link ConnectionStatus#REFRESHABLE} as SQL, the predicate of the due index. */
     private static final String REFRESHABLE_SQL = ConnectionStatus.REFRESHABLE.stream()
@@ -200,31 +203,43 @@ public class ConnectionRepository implements PanacheRepositoryBase<Connection, U
 
     /**
      * The row's token and what goes with it, read with plain JDBC on a pooled connection (in the caller's
-     * transaction, if it has one). Every token hand-out reads this; loading the entity instead cost the service more
-     * than the rest of the hand-out (Hibernate's load events, every column, the JSON metadata parsed), and nothing
-     * of it is changed.
+     * transaction, if it has one). Loading the entity instead cost the service more than the rest of a hand-out
+     * (Hibernate's load events, every column, the JSON metadata parsed), and nothing of it is changed.
      */
     public Optional<TokenRow> findTokenRow(UUID id) {
-        try (java.sql.Connection connection = database.getConnection();
-                PreparedStatement statement = connection.prepareStatement(TOKEN_ROW)) {
-            statement.setObject(1, id);
-            try (ResultSet row = statement.executeQuery()) {
-                if (!row.next()) {
-                    return Optional.empty();
-                }
-                OffsetDateTime expiresAt = row.getObject("token_expires_at", OffsetDateTime.class);
-                String email = row.getString("account_email");
-                String subject = row.getString("account_subject");
-                return Optional.of(new TokenRow(
-                        new GrantTokens.TokenOwner(id, row.getString("user_id"), row.getString("provider"), subject,
-                                row.getInt("token_binding")),
-                        ConnectionStatus.fromWireName(row.getString("status")), row.getBytes("access_token_ciphertext"),
-                        expiresAt == null ? null : expiresAt.toInstant(), textArray(row.getArray("granted_scopes")),
-                        email != null ? email : subject));
-            }
+        try (java.sql.Connection connection = database.getConnection()) {
+            return Optional.ofNullable(tokenRows(connection, List.of(id)).get(id));
         } catch (SQLException e) {
             throw new IllegalStateException("the connection could not be read", e);
         }
+    }
+
+    /**
+     * The token rows of connections, by id (none for an id that is no connection), read in one query on the given
+     * connection: the token hand-outs recorded together read theirs so ({@code ConnectionUses}).
+     */
+    public static Map<UUID, TokenRow> tokenRows(java.sql.Connection connection, Collection<UUID> ids)
+            throws SQLException {
+        Map<UUID, TokenRow> rows = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(TOKEN_ROWS)) {
+            statement.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    UUID id = row.getObject("id", UUID.class);
+                    OffsetDateTime expiresAt = row.getObject("token_expires_at", OffsetDateTime.class);
+                    String email = row.getString("account_email");
+                    String subject = row.getString("account_subject");
+                    rows.put(id, new TokenRow(
+                            new GrantTokens.TokenOwner(id, row.getString("user_id"), row.getString("provider"), subject,
+                                    row.getInt("token_binding")),
+                            ConnectionStatus.fromWireName(row.getString("status")),
+                            row.getBytes("access_token_ciphertext"),
+                            expiresAt == null ? null : expiresAt.toInstant(), textArray(row.getArray("granted_scopes")),
+                            email != null ? email : subject));
+                }
+            }
+        }
+        return rows;
     }
 
     /** A row's token ciphertexts and their owner, for the re-encryption after a key rotation. */

@@ -18,11 +18,14 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 
+import dev.integrationhub.auth.CurrentCaller.Caller;
 import dev.integrationhub.config.HubConfig;
 import dev.integrationhub.connection.ConnectionRepository;
 import dev.integrationhub.connection.ConnectionRepository.TokenRow;
 import dev.integrationhub.connection.ConnectionStatus;
 import dev.integrationhub.connection.GrantTokens;
+import dev.integrationhub.connection.service.ConnectionUses;
+import dev.integrationhub.connection.service.ConnectionUses.HandedOut;
 import dev.integrationhub.error.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -59,19 +62,40 @@ public class AccessTokens {
     private final ConnectionRepository connections;
     private final GrantTokens tokens;
     private final GrantRefresher refresher;
+    private final ConnectionUses uses;
     private final ProviderCallSlots callSlots;
     private final Duration patience;
     private final ConcurrentHashMap<UUID, CompletableFuture<AccessToken>> inFlight = new ConcurrentHashMap<>();
     private final ExecutorService refreshes = Executors.newVirtualThreadPerTaskExecutor();
 
-    AccessTokens(ConnectionRepository connections, GrantTokens tokens, GrantRefresher refresher,
+    AccessTokens(ConnectionRepository connections, GrantTokens tokens, GrantRefresher refresher, ConnectionUses uses,
             ProviderCallSlots callSlots, HubConfig config, InstantSource clock) {
+        this.uses = uses;
         this.clock = clock;
         this.connections = connections;
         this.tokens = tokens;
         this.refresher = refresher;
         this.callSlots = callSlots;
         this.patience = config.providerCalls().timeout().multipliedBy(3);
+    }
+
+    /**
+     * A token valid for at least a minute, handed out to the caller: its hand-out is recorded
+     * ({@link ConnectionUses#recordHandOut}) before this returns. A token that is still valid is read and recorded
+     * with the hand-outs of the same moment ({@link ConnectionUses#handOutIfValid}); else it is refreshed first.
+     *
+     * @param action the audit action of the hand-out
+     * @throws ProblemException as {@link #forConnection}
+     */
+    @ActivateRequestContext
+    public AccessToken handOut(Caller caller, UUID id, String action) {
+        Optional<HandedOut> current = uses.handOutIfValid(caller, id, clock.instant().plus(VALID_FOR), action);
+        if (current.isPresent()) {
+            return accessToken(current.get().row(), current.get().accessToken());
+        }
+        AccessToken token = forConnection(id);
+        uses.recordHandOut(caller, id, token.ownerId(), token.expiresAt(), action);
+        return token;
     }
 
     /**
@@ -193,8 +217,12 @@ public class AccessTokens {
         if (row.accessTokenCiphertext() == null) {
             throw notFound();
         }
-        return new AccessToken(id, row.owner().userId(), tokens.accessToken(row.owner(), row.accessTokenCiphertext()),
-                row.expiresAt(), row.grantedScopes(), row.account());
+        return accessToken(row, tokens.accessToken(row.owner(), row.accessTokenCiphertext()));
+    }
+
+    private static AccessToken accessToken(TokenRow row, String token) {
+        return new AccessToken(row.owner().id(), row.owner().userId(), token, row.expiresAt(), row.grantedScopes(),
+                row.account());
     }
 
     private static void sleep() {

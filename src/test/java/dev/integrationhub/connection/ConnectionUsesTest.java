@@ -22,13 +22,14 @@ import org.junit.jupiter.api.Test;
 
 import dev.integrationhub.auth.CurrentCaller.PlatformService;
 import dev.integrationhub.connection.service.ConnectionUses;
+import dev.integrationhub.connection.service.ConnectionUses.HandedOut;
 import dev.integrationhub.testsupport.ConnectionFixtures;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Uses recorded at the same time share transactions (group commit), yet each is on record when its caller goes
- * on, and one that cannot be recorded fails only its own caller.
+ * on, and one that cannot be recorded fails only its own caller; token hand-outs read together each get their own.
  */
 @QuarkusTest
 class ConnectionUsesTest {
@@ -120,6 +121,73 @@ class ConnectionUsesTest {
 
         assertThat(keptInterrupt.get(30, TimeUnit.SECONDS)).isTrue();
         assertThat(auditEntries(connection, "svc-int")).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentHandOutsOfManyConnectionsEachGetTheirOwnConnectionsTokenAndOneEntry() throws Exception {
+        List<Connection> connections = new ArrayList<>();
+        List<String> accessTokens = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String accessToken = secret("ya29.handout-" + i);
+            accessTokens.add(accessToken);
+            connections.add(fixtures.create(ConnectionFixtures.newUser("frank"), "gmail", "frank@example.com",
+                    accessToken, secret("1//handout")));
+        }
+
+        List<Future<Long>> handedOut = concurrently(caller -> {
+            Connection connection = connections.get(caller % connections.size());
+            HandedOut token = uses.handOutIfValid(new PlatformService("svc-h" + caller, "svc-h" + caller),
+                    connection.id, Instant.now().plusSeconds(60), "token.handed_out").orElseThrow();
+            assertThat(token.row().owner().id()).isEqualTo(connection.id);
+            assertThat(token.accessToken()).isEqualTo(accessTokens.get(caller % connections.size()));
+            return auditEntries(connection, "svc-h" + caller);
+        });
+
+        for (Future<Long> onRecord : handedOut) {
+            assertThat(onRecord.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        assertThat(activityEntries(connections.getFirst())).isEqualTo(CALLERS / connections.size());
+    }
+
+    @Test
+    void aHandOutOfATokenExpiringBeforeTheLimitIsNoneAndRecordsNothing() {
+        Connection connection = fixtures.create(ConnectionFixtures.newUser("gina"), "gmail", "gina@example.com",
+                secret("ya29.uses"), secret("1//uses"));
+
+        assertThat(uses.handOutIfValid(new PlatformService("svc-late", "svc-late"), connection.id,
+                Instant.now().plus(ConnectionFixtures.TOKEN_LIFETIME).plusSeconds(60), "token.handed_out")).isEmpty();
+
+        assertThat(auditEntries(connection, "svc-late")).isZero();
+        assertThat(activityEntries(connection)).isZero();
+    }
+
+    @Test
+    void aHandOutWhoseTokenCannotBeDecryptedFailsOnlyItsOwnCallerAndRecordsNothing() throws Exception {
+        Connection connection = fixtures.create(ConnectionFixtures.newUser("hank"), "gmail", "hank@example.com",
+                secret("ya29.uses"), secret("1//uses"));
+        Connection broken = fixtures.create(ConnectionFixtures.newUser("hank"), "gmail", "hank2@example.com",
+                secret("ya29.broken"), secret("1//broken"));
+        QuarkusTransaction.requiringNew().run(() -> entityManager
+                .createNativeQuery("update integration_tokens set access_token_ciphertext = ?1 where id = ?2")
+                .setParameter(1, new byte[] { 1, 2, 3 }).setParameter(2, broken.id).executeUpdate());
+
+        List<Future<Long>> handedOut = concurrently(caller -> {
+            Connection target = caller == 7 ? broken : connection;
+            uses.handOutIfValid(new PlatformService("svc-d" + caller, "svc-d" + caller), target.id,
+                    Instant.now().plusSeconds(60), "token.handed_out");
+            return auditEntries(target, "svc-d" + caller);
+        });
+
+        for (int caller = 0; caller < CALLERS; caller++) {
+            Future<Long> onRecord = handedOut.get(caller);
+            if (caller == 7) {
+                assertThat(onRecord).failsWithin(30, TimeUnit.SECONDS);
+            } else {
+                assertThat(onRecord.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            }
+        }
+        assertThat(auditEntries(broken, "svc-d7")).isZero();
+        assertThat(activityEntries(broken)).isZero();
     }
 
     private interface Use {

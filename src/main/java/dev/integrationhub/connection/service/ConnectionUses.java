@@ -3,9 +3,11 @@ package dev.integrationhub.connection.service;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +25,9 @@ import dev.integrationhub.audit.AuditLog;
 import dev.integrationhub.audit.RowsInsert;
 import dev.integrationhub.auth.CurrentCaller.Caller;
 import dev.integrationhub.connection.ConnectionFact;
+import dev.integrationhub.connection.ConnectionRepository;
+import dev.integrationhub.connection.ConnectionRepository.TokenRow;
+import dev.integrationhub.connection.GrantTokens;
 import dev.integrationhub.error.DatabaseOutage;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -43,6 +48,12 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * to go on. When a shared statement fails, each of its uses is written alone again, so one use that cannot be
  * recorded fails only its own caller; when the database is out of reach, they all fail at once (each caller
  * answers 503).
+ *
+ * <p>
+ * A token hand-out whose stored token is still valid ({@link #handOutIfValid}) is read by the same writer, in one
+ * query for every hand-out of the group (on the writers' connection, ahead of the statement that records them): so a
+ * hand-out costs no pooled connection (and its check) and no query of its own, where reading each alone cost the
+ * database as much as the rest of the hand-out.
  */
 @ApplicationScoped
 public class ConnectionUses {
@@ -56,6 +67,7 @@ public class ConnectionUses {
 
     private final AuditLog audit;
     private final UseHistory history;
+    private final GrantTokens tokens;
     private final AgroalDataSource database;
     private final Queue<Pending> queued = new ConcurrentLinkedQueue<>();
     /** Held by the one caller writing. */
@@ -64,24 +76,49 @@ public class ConnectionUses {
     private Connection connection;
     private long usedAt;
 
-    ConnectionUses(AuditLog audit, UseHistory history, AgroalDataSource database) {
+    ConnectionUses(AuditLog audit, UseHistory history, GrantTokens tokens, AgroalDataSource database) {
         this.audit = audit;
         this.history = history;
+        this.tokens = tokens;
         this.database = database;
     }
 
-    /** A use waiting to be recorded by its caller's thread, completed once it is. */
-    private record Pending(AuditLog.Entry entry, ConnectionFact.Used fact, Thread caller,
-            CompletableFuture<Void> recorded) {
+    /**
+     * A token handed out: its row and the access token in clear.
+     */
+    public record HandedOut(TokenRow row, String accessToken) {
 
-        void complete(RuntimeException failure) {
+        @Override
+        public String toString() {
+            return "HandedOut[" + row.owner().id() + ", expires " + row.expiresAt() + "]";
+        }
+    }
+
+    /** What a caller queues: a use to record, or a hand-out to read and, if its token is valid, record. */
+    private sealed interface Request {
+    }
+
+    private record Use(AuditLog.Entry entry, ConnectionFact.Used fact) implements Request {
+    }
+
+    private record HandOut(Caller caller, UUID connectionId, Instant validAfter, String action) implements Request {
+    }
+
+    /** A request waiting to be written by its caller's thread, completed once it is (with the hand-out, if any). */
+    private record Pending(Request request, Thread caller, CompletableFuture<Optional<HandedOut>> done) {
+
+        void complete(Optional<HandedOut> handedOut, RuntimeException failure) {
             if (failure == null) {
-                recorded.complete(null);
+                done.complete(handedOut);
             } else {
-                recorded.completeExceptionally(failure);
+                done.completeExceptionally(failure);
             }
             LockSupport.unpark(caller);
         }
+    }
+
+    /** A pending request's rows to insert, and what its caller gets once they are. */
+    private record Recording(Pending pending, Use use, Optional<HandedOut> handedOut) {
     }
 
     /**
@@ -94,12 +131,47 @@ public class ConnectionUses {
      */
     public void record(Caller caller, UUID connectionId, String ownerId, String action, Map<String, Object> detail,
             ConnectionFact.Use use) {
-        Pending pending = new Pending(new AuditLog.Entry(caller.subject(), action, connectionId, caller.audited(detail)),
-                new ConnectionFact.Used(connectionId, ownerId, caller, use), Thread.currentThread(),
-                new CompletableFuture<>());
+        submit(use(caller, connectionId, ownerId, action, detail, use));
+    }
+
+    /**
+     * Records that a token valid until {@code expiresAt} was handed out to the caller (one read without
+     * {@link #handOutIfValid}, a refreshed one say); returns once it is committed.
+     */
+    public void recordHandOut(Caller caller, UUID connectionId, String ownerId, Instant expiresAt, String action) {
+        submit(handOutUse(caller, connectionId, ownerId, expiresAt, action));
+    }
+
+    /**
+     * The connection's access token, handed out to the caller, when one is stored, the connection can be used and
+     * the token is valid after {@code validAfter}: its hand-out is recorded (as {@link #recordHandOut}) before this
+     * returns. Empty, with nothing recorded, when not (the connection is gone, needs the user again, or its token
+     * must be refreshed first).
+     *
+     * @throws RuntimeException what reading or recording failed with (the database is down, the token cannot be
+     *         decrypted)
+     */
+    public Optional<HandedOut> handOutIfValid(Caller caller, UUID connectionId, Instant validAfter, String action) {
+        return submit(new HandOut(caller, connectionId, validAfter, action));
+    }
+
+    private static Use use(Caller caller, UUID connectionId, String ownerId, String action,
+            Map<String, Object> detail, ConnectionFact.Use use) {
+        return new Use(new AuditLog.Entry(caller.subject(), action, connectionId, caller.audited(detail)),
+                new ConnectionFact.Used(connectionId, ownerId, caller, use));
+    }
+
+    private static Use handOutUse(Caller caller, UUID connectionId, String ownerId, Instant expiresAt,
+            String action) {
+        return use(caller, connectionId, ownerId, action, Map.of("expires_at", String.valueOf(expiresAt)),
+                new ConnectionFact.TokenHandedOut(expiresAt));
+    }
+
+    private Optional<HandedOut> submit(Request request) {
+        Pending pending = new Pending(request, Thread.currentThread(), new CompletableFuture<>());
         queued.add(pending);
         boolean interrupted = false;
-        while (!pending.recorded().isDone()) {
+        while (!pending.done().isDone()) {
             // waits on like join(): an interrupt neither ends the wait nor reaches the group's write; it is kept
             interrupted |= Thread.interrupted();
             if (writing.tryLock()) {
@@ -118,7 +190,7 @@ public class ConnectionUses {
             Thread.currentThread().interrupt();
         }
         try {
-            pending.recorded().join();
+            return pending.done().join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException failure ? failure : e;
         }
@@ -150,22 +222,77 @@ public class ConnectionUses {
             return;
         }
         try {
-            insert(batch);
-            batch.forEach(pending -> pending.complete(null));
+            List<Recording> recordings = resolve(batch);
+            insert(recordings.stream().map(Recording::use).toList());
+            recordings.forEach(recording -> recording.pending().complete(recording.handedOut(), null));
         } catch (RuntimeException e) {
             if (batch.size() == 1 || DatabaseOutage.isCause(e)) {
                 // with the database out of reach, writing each use alone would only fail each again, one by one
-                batch.forEach(pending -> pending.complete(e));
+                batch.forEach(pending -> pending.complete(Optional.empty(), e));
             } else {
-                batch.forEach(pending -> write(List.of(pending)));
+                batch.stream().filter(pending -> !pending.done().isDone()).forEach(pending -> write(List.of(pending)));
             }
         }
     }
 
-    /** One statement on the writers' connection, in autocommit mode: every row of the batch, or none. */
-    private void insert(List<Pending> batch) {
-        List<RowsInsert> inserts = List.of(audit.insertOf(batch.stream().map(Pending::entry).toList()),
-                history.insertOf(batch.stream().map(Pending::fact).toList()));
+    /**
+     * The uses to record for the batch: its uses as they are, and its hand-outs whose token is valid, their rows
+     * read in one query. A hand-out that is not valid, or whose token cannot be decrypted, is completed here, alone.
+     */
+    private List<Recording> resolve(List<Pending> batch) {
+        List<UUID> handedOut = batch.stream().map(Pending::request).<UUID> mapMulti((request, ids) -> {
+            if (request instanceof HandOut handOut) {
+                ids.accept(handOut.connectionId());
+            }
+        }).distinct().toList();
+        Map<UUID, TokenRow> rows = handedOut.isEmpty() ? Map.of() : tokenRows(handedOut);
+        List<Recording> recordings = new ArrayList<>(batch.size());
+        for (Pending pending : batch) {
+            switch (pending.request()) {
+                case Use use -> recordings.add(new Recording(pending, use, Optional.empty()));
+                case HandOut handOut -> {
+                    try {
+                        TokenRow row = rows.get(handOut.connectionId());
+                        if (isValid(row, handOut.validAfter())) {
+                            HandedOut handed = new HandedOut(row,
+                                    tokens.accessToken(row.owner(), row.accessTokenCiphertext()));
+                            recordings.add(new Recording(pending, handOutUse(handOut.caller(), handOut.connectionId(),
+                                    row.owner().userId(), row.expiresAt(), handOut.action()), Optional.of(handed)));
+                        } else {
+                            pending.complete(Optional.empty(), null);
+                        }
+                    } catch (RuntimeException e) {
+                        pending.complete(Optional.empty(), e);
+                    }
+                }
+            }
+        }
+        return recordings;
+    }
+
+    private static boolean isValid(TokenRow row, Instant validAfter) {
+        return row != null && row.status().isRefreshable() && row.accessTokenCiphertext() != null
+                && row.expiresAt() != null && row.expiresAt().isAfter(validAfter);
+    }
+
+    private Map<UUID, TokenRow> tokenRows(List<UUID> ids) {
+        try {
+            Map<UUID, TokenRow> rows = ConnectionRepository.tokenRows(writersConnection(), ids);
+            usedAt = System.nanoTime();
+            return rows;
+        } catch (SQLException | RuntimeException e) {
+            closeWritersConnection();
+            throw new IllegalStateException("the hand-outs' tokens could not be read", e);
+        }
+    }
+
+    /** One statement on the writers' connection, in autocommit mode: every row of the uses, or none. */
+    private void insert(List<Use> uses) {
+        if (uses.isEmpty()) {
+            return;
+        }
+        List<RowsInsert> inserts = List.of(audit.insertOf(uses.stream().map(Use::entry).toList()),
+                history.insertOf(uses.stream().map(Use::fact).toList()));
         try {
             RowsInsert.runTogether(writersConnection(), inserts);
             usedAt = System.nanoTime();

@@ -19,9 +19,7 @@ import dev.integrationhub.audit.AuditLog;
 import dev.integrationhub.auth.CurrentCaller;
 import dev.integrationhub.auth.CurrentCaller.InternalAccess;
 import dev.integrationhub.auth.CurrentUser;
-import dev.integrationhub.connection.ConnectionFact;
 import dev.integrationhub.connection.ConnectionIds;
-import dev.integrationhub.connection.service.ConnectionUses;
 import dev.integrationhub.token.AccessTokens;
 import dev.integrationhub.token.AccessTokens.AccessToken;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -46,15 +44,12 @@ public class InternalTokenResource {
 
     private final AccessTokens accessTokens;
     private final AuditLog audit;
-    private final ConnectionUses uses;
     private final CurrentCaller caller;
     private final CurrentUser user;
 
-    InternalTokenResource(AccessTokens accessTokens, AuditLog audit, ConnectionUses uses, CurrentCaller caller,
-            CurrentUser user) {
+    InternalTokenResource(AccessTokens accessTokens, AuditLog audit, CurrentCaller caller, CurrentUser user) {
         this.accessTokens = accessTokens;
         this.audit = audit;
-        this.uses = uses;
         this.caller = caller;
         this.user = user;
     }
@@ -68,10 +63,7 @@ public class InternalTokenResource {
         if (access != InternalAccess.GRANTED) {
             throw refused(connectionId, access == InternalAccess.MISSING_ROLE ? "missing_role" : "client_not_allowed");
         }
-        AccessToken token = accessTokens.forConnection(connectionId);
-        uses.record(caller.caller(), connectionId, token.ownerId(), "token.handed_out",
-                Map.of("expires_at", String.valueOf(token.expiresAt())),
-                new ConnectionFact.TokenHandedOut(token.expiresAt()));
+        AccessToken token = accessTokens.handOut(caller.caller(), connectionId, "token.handed_out");
         return Response.ok(new AccessTokenResponse(token.token(), token.expiresAt(), token.scopes(), token.account()))
                 .cacheControl(NO_STORE).build();
     }
