@@ -30,7 +30,7 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
  * <p>
  * The refresh hot path is plain SQL (a JPQL statement is re-translated on every call, which showed in profiles
  * of the refresh benchmark): {@link #claimDue} and {@link #storeRefreshed}. Both write only what
- * {@link ConnectionLifecycle} would write on the entity path. So is the token hand-out's read ({@link #findTokenRow}),
+ * {@link ConnectionLifecycle} would write on the entity path. So is the token hand-outs' read ({@link #tokenRows}),
  * with JDBC itself, since it maps no entity.
  */
 @ApplicationScoped
@@ -86,7 +86,7 @@ public class ConnectionRepository implements PanacheRepositoryBase<Connection, U
     /**
      * The connection, to read only: Hibernate keeps no snapshot of it and does not compare it with one when the
      * transaction ends (for its JSON and list columns that comparison cost more than the read, in profiles of the
-     * token hand-out before it read {@link #findTokenRow}). Changes made to it are not written.
+     * token hand-out before it read {@link #tokenRows}). Changes made to it are not written.
      */
     public Optional<Connection> findForReading(UUID id) {
         return Optional.ofNullable(getSession().byId(Connection.class).withReadOnly(true).load(id));

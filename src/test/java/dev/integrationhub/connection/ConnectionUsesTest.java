@@ -75,14 +75,7 @@ class ConnectionUsesTest {
             return auditEntries(connection, "svc-" + caller);
         });
 
-        for (int caller = 0; caller < CALLERS; caller++) {
-            Future<Long> onRecord = recorded.get(caller);
-            if (caller == 7) {
-                assertThat(onRecord).failsWithin(30, TimeUnit.SECONDS);
-            } else {
-                assertThat(onRecord.get(30, TimeUnit.SECONDS)).isEqualTo(1);
-            }
-        }
+        assertOnlyCallerFailed(recorded, 7);
         assertThat(auditEntries(connection, "svc-7")).isZero();
         assertThat(activityEntries(connection)).isEqualTo(CALLERS - 1);
     }
@@ -178,16 +171,21 @@ class ConnectionUsesTest {
             return auditEntries(target, "svc-d" + caller);
         });
 
+        assertOnlyCallerFailed(handedOut, 7);
+        assertThat(auditEntries(broken, "svc-d7")).isZero();
+        assertThat(activityEntries(broken)).isZero();
+    }
+
+    /** Caller {@code failing}'s outcome is a failure; every other caller's use is on record once. */
+    private static void assertOnlyCallerFailed(List<Future<Long>> outcomes, int failing) throws Exception {
         for (int caller = 0; caller < CALLERS; caller++) {
-            Future<Long> onRecord = handedOut.get(caller);
-            if (caller == 7) {
+            Future<Long> onRecord = outcomes.get(caller);
+            if (caller == failing) {
                 assertThat(onRecord).failsWithin(30, TimeUnit.SECONDS);
             } else {
                 assertThat(onRecord.get(30, TimeUnit.SECONDS)).isEqualTo(1);
             }
         }
-        assertThat(auditEntries(broken, "svc-d7")).isZero();
-        assertThat(activityEntries(broken)).isZero();
     }
 
     private interface Use {

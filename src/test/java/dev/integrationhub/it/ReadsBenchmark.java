@@ -216,7 +216,8 @@ public final class ReadsBenchmark {
     }
 
     /**
-     * The real endpoints again, each held near {@code rate} requests per second: wrk cannot keep a fixed rate, so
+     * Every endpoint again, the baseline too (what the machine itself gives at that rate), each held near
+     * {@code rate} requests per second: wrk cannot keep a fixed rate, so
      * each of its {@value #PACED_CONNECTIONS} connections pauses between a response and its next request (wrk's
      * {@code delay()}) for as long as the rate allows on average, each pause drawn at random between none and twice
      * that (equal pauses would keep the connections in step, sending in bursts); the rate reached is reported beside
@@ -225,7 +226,7 @@ public final class ReadsBenchmark {
     private static List<Load> pacedLoads(Measured hub, Path scripts, int seconds, double rate) throws Exception {
         long pauseMillis = Math.max(1, (long) Math.floor(PACED_CONNECTIONS * 1000 / rate));
         List<Load> loads = new ArrayList<>();
-        for (String name : endpoints(List.of("list", "get", "token"))) {
+        for (String name : endpoints(List.of("baseline", "list", "get", "token"))) {
             Path paced = scripts.resolve(name + "-paced.lua");
             Files.writeString(paced, Files.readString(scripts.resolve(name + ".lua"))
                     + "delay = function()\n  return math.random(0, " + 2 * pauseMillis + ")\nend\n");
