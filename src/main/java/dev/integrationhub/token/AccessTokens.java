@@ -70,11 +70,11 @@ public class AccessTokens {
 
     AccessTokens(ConnectionRepository connections, GrantTokens tokens, GrantRefresher refresher, ConnectionUses uses,
             ProviderCallSlots callSlots, HubConfig config, InstantSource clock) {
-        this.uses = uses;
         this.clock = clock;
         this.connections = connections;
         this.tokens = tokens;
         this.refresher = refresher;
+        this.uses = uses;
         this.callSlots = callSlots;
         this.patience = config.providerCalls().timeout().multipliedBy(3);
     }

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 
+import java.time.Instant;
 import java.util.List;
 
 import jakarta.inject.Inject;
@@ -14,9 +15,14 @@ import jakarta.persistence.EntityManager;
 
 import org.junit.jupiter.api.Test;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+
 import dev.integrationhub.audit.AuditEntry;
 import dev.integrationhub.connection.Connection;
 import dev.integrationhub.testsupport.ConnectionFixtures;
+import dev.integrationhub.testsupport.FakeOAuth;
+import dev.integrationhub.testsupport.FakeProviders;
+import dev.integrationhub.testsupport.TestClock;
 import dev.integrationhub.testsupport.Tokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,6 +41,12 @@ class InternalTokenApiTest {
 
     @Inject
     EntityManager entityManager;
+
+    @Inject
+    TestClock clock;
+
+    @FakeProviders.InjectServer
+    WireMockServer providerServer;
 
     @Test
     void aServiceWithTheRoleGetsAValidAccessTokenButNeverTheRefreshToken() {
@@ -66,6 +78,29 @@ class InternalTokenApiTest {
                 .createQuery("from AuditEntry where connectionId = ?1 and action = ?2", AuditEntry.class)
                 .setParameter(1, connection.id).setParameter(2, "token.handed_out").getResultList());
         assertThat(trail).singleElement().satisfies(entry -> assertThat(entry.actor).isEqualTo("workflow-engine"));
+    }
+
+    @Test
+    void aTokenRefreshedForItsHandOutIsTheNewOneAndAuditedOnce() {
+        String refresh = secret("1//internal");
+        Connection connection = fixtures.create(ConnectionFixtures.newUser("alice"), "gmail", "alice@example.com",
+                secret("ya29.expiring"), refresh);
+        String fresh = secret("ya29.fresh");
+        FakeOAuth.google(providerServer).refreshes(refresh, fresh, null,
+                List.of("openid", "email", FakeOAuth.GMAIL_SEND, FakeOAuth.GMAIL_READONLY));
+        clock.advance(ConnectionFixtures.TOKEN_LIFETIME.minusSeconds(30)); // within the minute a token must last
+
+        String expiresAt = given().auth().oauth2(Tokens.forService("workflow-engine", ROLE))
+                .when().post("/api/internal/connections/{id}/access-token", connection.id)
+                .then().statusCode(200).body("access_token", equalTo(fresh))
+                .extract().path("expires_at");
+
+        List<AuditEntry> trail = QuarkusTransaction.requiringNew().call(() -> entityManager
+                .createQuery("from AuditEntry where connectionId = ?1 and action = ?2", AuditEntry.class)
+                .setParameter(1, connection.id).setParameter(2, "token.handed_out").getResultList());
+        assertThat(trail).singleElement()
+                .satisfies(entry -> assertThat(Instant.parse((String) entry.detail.get("expires_at")))
+                        .isEqualTo(Instant.parse(expiresAt)));
     }
 
     @Test
