@@ -87,7 +87,6 @@ public class AccessTokens {
      * @param action the audit action of the hand-out
      * @throws ProblemException as {@link #forConnection}
      */
-    @ActivateRequestContext
     public AccessToken handOut(Caller caller, UUID id, String action) {
         Optional<HandedOut> current = uses.handOutIfValid(caller, id, clock.instant().plus(VALID_FOR), action);
         if (current.isPresent()) {

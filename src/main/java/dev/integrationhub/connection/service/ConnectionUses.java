@@ -240,12 +240,14 @@ public class ConnectionUses {
      * read in one query. A hand-out that is not valid, or whose token cannot be decrypted, is completed here, alone.
      */
     private List<Recording> resolve(List<Pending> batch) {
-        List<UUID> handedOut = batch.stream().map(Pending::request).<UUID> mapMulti((request, ids) -> {
+        List<UUID> asked = batch.stream().map(Pending::request).<UUID> mapMulti((request, ids) -> {
             if (request instanceof HandOut handOut) {
                 ids.accept(handOut.connectionId());
             }
         }).distinct().toList();
-        Map<UUID, TokenRow> rows = handedOut.isEmpty() ? Map.of() : tokenRows(handedOut);
+        Map<UUID, TokenRow> rows = asked.isEmpty() ? Map.of()
+                : onWritersConnection("the hand-outs' tokens could not be read",
+                        connection -> ConnectionRepository.tokenRows(connection, asked));
         List<Recording> recordings = new ArrayList<>(batch.size());
         for (Pending pending : batch) {
             switch (pending.request()) {
@@ -275,17 +277,6 @@ public class ConnectionUses {
                 && row.expiresAt() != null && row.expiresAt().isAfter(validAfter);
     }
 
-    private Map<UUID, TokenRow> tokenRows(List<UUID> ids) {
-        try {
-            Map<UUID, TokenRow> rows = ConnectionRepository.tokenRows(writersConnection(), ids);
-            usedAt = System.nanoTime();
-            return rows;
-        } catch (SQLException | RuntimeException e) {
-            closeWritersConnection();
-            throw new IllegalStateException("the hand-outs' tokens could not be read", e);
-        }
-    }
-
     /** One statement on the writers' connection, in autocommit mode: every row of the uses, or none. */
     private void insert(List<Use> uses) {
         if (uses.isEmpty()) {
@@ -293,12 +284,29 @@ public class ConnectionUses {
         }
         List<RowsInsert> inserts = List.of(audit.insertOf(uses.stream().map(Use::entry).toList()),
                 history.insertOf(uses.stream().map(Use::fact).toList()));
+        onWritersConnection("the uses could not be recorded", connection -> {
+            RowsInsert.runTogether(connection, inserts);
+            return null;
+        });
+    }
+
+    /** Work with JDBC on the writers' connection. */
+    private interface JdbcWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs the work on the writers' connection ({@link #writersConnection}); when it fails, the connection is given
+     * back (the next writer takes another) and the failure is thrown as {@code failure}.
+     */
+    private <T> T onWritersConnection(String failure, JdbcWork<T> work) {
         try {
-            RowsInsert.runTogether(writersConnection(), inserts);
+            T result = work.run(writersConnection());
             usedAt = System.nanoTime();
+            return result;
         } catch (SQLException | RuntimeException e) {
             closeWritersConnection();
-            throw new IllegalStateException("the uses could not be recorded", e);
+            throw new IllegalStateException(failure, e);
         }
     }
 
